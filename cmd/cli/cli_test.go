@@ -1,0 +1,182 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/sigc-dev/sigc/rules/corpus"
+)
+
+func run(t testing.TB, stdin string, args ...string) (string, string, int) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	st := Do(args, strings.NewReader(stdin), &out, &errb)
+	return out.String(), errb.String(), st
+}
+
+func writeFile(t *testing.T, name, content string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+const goodRule = `title: Good
+id: 5d0b3c8e-8a2f-4a51-9c61-0f3e2d1b7a10
+status: test
+logsource: {category: process_creation, product: windows}
+detection:
+    sel:
+        Image|endswith: '\cmd.exe'
+    condition: sel
+level: low
+`
+
+func TestUsageErrors(t *testing.T) {
+	tests := [][]string{
+		{},
+		{"convert", "x.yml"},               // missing -t
+		{"convert", "-t", "nope", "x.yml"}, // unknown target
+		{"convert", "-t", "ir", "-f", "nope", "x.yml"},
+		{"list", "nothing"},
+		{"frobnicate"},
+	}
+	for _, args := range tests {
+		_, errOut, st := run(t, "", args...)
+		if st != ExitUsage {
+			t.Errorf("%v: status %d, want %d (stderr %q)", args, st, ExitUsage, errOut)
+		}
+	}
+	out, _, st := run(t, "", "--help")
+	if st != ExitOK || !strings.Contains(out, "convert") || !strings.Contains(out, "check") {
+		t.Errorf("--help: status %d, output %q", st, out)
+	}
+}
+
+func TestCheckAndConvert(t *testing.T) {
+	good := writeFile(t, "good.yml", goodRule)
+	bad := writeFile(t, "bad.yml", strings.Replace(goodRule, "endswith", "endswoth", 1))
+
+	out, _, st := run(t, "", "check", good)
+	if st != ExitOK || !strings.Contains(out, "0 errors") {
+		t.Errorf("check good: %d %q", st, out)
+	}
+	out, _, st = run(t, "", "check", good, bad)
+	if st != ExitFail || !strings.Contains(out, "bad.yml:7:15: error[modifier/unknown]") || !strings.Contains(out, `did you mean "endswith"`) {
+		t.Errorf("check bad: %d %q", st, out)
+	}
+	out, _, st = run(t, "", "check", "-f", "json", bad)
+	var rep checkReport
+	if err := json.Unmarshal([]byte(out), &rep); err != nil || st != ExitFail || rep.Summary.Errors != 1 || rep.Diagnostics[0].Code != "modifier/unknown" {
+		t.Errorf("check json: %d %v %+v", st, err, rep)
+	}
+
+	// convert goes on past the failing rule and exits 1.
+	out, errOut, st := run(t, "", "convert", "-t", "ir", bad, good)
+	if st != ExitFail || !strings.Contains(out, `rule "Good"`) || !strings.Contains(errOut, "modifier/unknown") {
+		t.Errorf("convert mixed: %d %q %q", st, out, errOut)
+	}
+	out, _, st = run(t, "", "convert", "-t", "ir", "-f", "json", bad, good)
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if st != ExitFail || len(lines) != 2 {
+		t.Fatalf("convert json: %d %q", st, out)
+	}
+	var recs [2]ruleJSON
+	for i, l := range lines {
+		if err := json.Unmarshal([]byte(l), &recs[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(recs[0].Diagnostics) == 0 || recs[0].Queries != nil || len(recs[1].Queries) != 1 || recs[1].ID != "5d0b3c8e-8a2f-4a51-9c61-0f3e2d1b7a10" {
+		t.Errorf("convert json records: %+v", recs)
+	}
+
+	// Standard input.
+	out, _, st = run(t, goodRule, "convert", "-t", "ir", "-")
+	if st != ExitOK || !strings.Contains(out, `"Image" = *"\\cmd.exe"`) {
+		t.Errorf("stdin: %d %q", st, out)
+	}
+}
+
+// TestHostileInputs: each is refused with a diagnostic, quickly, without
+// exhausting memory.
+func TestHostileInputs(t *testing.T) {
+	deep := strings.Repeat("(", 100000) + "sel" + strings.Repeat(")", 100000)
+	bomb := "a: &a [x, x, x, x, x, x, x, x, x]\n"
+	for i, prev := 0, "a"; i < 9; i++ {
+		name := string(rune('b' + i))
+		bomb += name + ": &" + name + " [*" + prev + ", *" + prev + ", *" + prev + ", *" + prev + ", *" + prev + ", *" + prev + ", *" + prev + ", *" + prev + ", *" + prev + "]\n"
+		prev = name
+	}
+	bomb += "title: bomb\nlogsource: {product: windows}\ndetection:\n  sel: {a: *j}\n  condition: sel\n"
+	tests := []struct {
+		name, content, code string
+	}{
+		{"deep", strings.Replace(goodRule, "condition: sel", "condition: "+deep, 1), "cond/too-deep"},
+		{"bomb", bomb, "yaml/alias"},
+		{"windash", strings.Replace(goodRule, `Image|endswith: '\cmd.exe'`, `CommandLine|contains|windash: '`+strings.Repeat(" -x", 9)+`'`, 1), "modifier/expansion-limit"},
+		{"regex", strings.Replace(goodRule, `Image|endswith: '\cmd.exe'`, `CommandLine|re: '`+strings.Repeat("(a|b)", 20000)+`'`, 1), "modifier/regex-flavour"},
+	}
+	for _, tt := range tests {
+		p := writeFile(t, tt.name+".yml", tt.content)
+		out, _, st := run(t, "", "check", "-f", "json", p)
+		if st != ExitFail || !strings.Contains(out, `"code": "`+tt.code+`"`) {
+			t.Errorf("%s: status %d, want code %s in\n%.2000s", tt.name, st, tt.code, out)
+		}
+	}
+	// A 100 MB file is refused by size without being parsed.
+	big := filepath.Join(t.TempDir(), "big.yml")
+	f, err := os.Create(big)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Truncate(100 << 20); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	out, _, st := run(t, "", "check", "-f", "json", big)
+	if st != ExitFail || !strings.Contains(out, `"code": "input/too-large"`) {
+		t.Errorf("big file: %d %.500s", st, out)
+	}
+}
+
+// TestCorpusCheck: the whole SigmaHQ corpus checks with zero errors, as
+// pySigma's `sigma check` reports for it.
+func TestCorpusCheck(t *testing.T) {
+	dirs := corpus.RuleDirs(t)
+	out, _, st := run(t, "", append([]string{"check", "-f", "json", "--no-warnings"}, dirs...)...)
+	var rep checkReport
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if st != ExitOK || rep.Summary.Errors != 0 {
+		n := len(rep.Diagnostics)
+		if n > 20 {
+			n = 20
+		}
+		t.Fatalf("corpus check: status %d, %d errors; first: %+v", st, rep.Summary.Errors, rep.Diagnostics[:n])
+	}
+	if rep.Summary.Rules != 3780 {
+		t.Errorf("corpus check saw %d rules, want 3780", rep.Summary.Rules)
+	}
+	t.Logf("corpus: %+v", rep.Summary)
+}
+
+// BenchmarkCheckCorpus measures `sigc check` over the whole corpus (the
+// issue's target: under 2 s on the 2-core machine).
+func BenchmarkCheckCorpus(b *testing.B) {
+	dirs := corpus.RuleDirs(b)
+	args := append([]string{"check", "--no-warnings"}, dirs...)
+	for i := 0; i < b.N; i++ {
+		var out, errb bytes.Buffer
+		if st := Do(args, strings.NewReader(""), &out, &errb); st != ExitOK {
+			b.Fatalf("status %d: %s", st, out.String())
+		}
+	}
+}
