@@ -33,9 +33,9 @@ func TestWindash(t *testing.T) {
 	}{
 		{" -exec", []string{` -exec`, ` /exec`, " \u2013exec", " \u2014exec", " \u2015exec"}},
 		{"-a", []string{"-a", "/a", "\u2013a", "\u2014a", "\u2015a"}},
-		{"x-y", []string{"x-y"}},          // inside a word: not a flag
-		{"a - b", []string{"a - b"}},      // no word character after
-		{"\u2013a", []string{"\u2013a"}},  // existing en dash not expanded
+		{"x-y", []string{"x-y"}},         // inside a word: not a flag
+		{"a - b", []string{"a - b"}},     // no word character after
+		{"\u2013a", []string{"\u2013a"}}, // existing en dash not expanded
 		{"C:/dir", []string{"C:-dir", "C:/dir", "C:\u2013dir", "C:\u2014dir", "C:\u2015dir"}},
 	}
 	for _, tt := range tests {
