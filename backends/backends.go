@@ -59,6 +59,9 @@ type Backend interface {
 type PipelineProvider interface {
 	// BasePipelines names the pipelines applied before the user's ones.
 	BasePipelines(o Options) []string
+	// FormatPipelines names the pipelines an output format requires,
+	// applied after the user's ones (pySigma's format pipeline).
+	FormatPipelines(o Options) []string
 	// Pipelines returns the backend's named pipelines: name → YAML source.
 	Pipelines() map[string][]byte
 }

@@ -57,9 +57,11 @@ func (c *convertCmd) run(e *env) int {
 		opts.Params[k] = v
 	}
 	chain, pdiags := resolveChain(be, c.Pipeline, c.WithoutPipeline, opts)
-	if pdiags.HasErrors() {
-		fmt.Fprint(e.stderr, diag.Render(pdiags, nil))
-		return ExitUsage
+	if pdiags.Len() > 0 {
+		fmt.Fprint(e.stderr, diag.Render(pdiags, pipelineSources(c.Pipeline)))
+		if pdiags.HasErrors() {
+			return ExitUsage
+		}
 	}
 
 	ld := load(c.Paths, e.stdin)
@@ -94,12 +96,23 @@ func (c *convertCmd) run(e *env) int {
 		}
 	}
 	if !jsonOut {
-		if fin, ok := be.(backends.Finisher); ok {
+		switch fin, ok := be.(backends.Finisher); {
+		case chain.HasFinalizers():
+			// Pipeline finalizers (concat, json, yaml) own the whole output.
+			var qs []string
+			for _, r := range results {
+				qs = append(qs, r.Output.Queries...)
+			}
+			text, fd := chain.Finalize(qs)
+			stderr.Append(fd)
+			failed = failed || fd.HasErrors()
+			bw.WriteString(text)
+		case ok:
 			text, fd := fin.Finish(results, opts)
 			stderr.Append(fd)
 			failed = failed || fd.HasErrors()
 			bw.WriteString(text)
-		} else {
+		default:
 			writeQueries(bw, results)
 		}
 	}
@@ -137,7 +150,17 @@ func convertUnit(u *unit, be backends.Backend, chain pipeline.Chain, opts backen
 		if pd.HasErrors() || r == nil {
 			return nil
 		}
+		// Pipelines nest what they add (add_condition wraps the query);
+		// flatten before the backend sees it.
+		ir.SimplifyRule(r)
 		u.Rule = r
+		if !be.Caps().Has(ir.CapPlaceholders) {
+			// Name the rule, field and placeholder, and how to resolve it.
+			if ud := pipeline.Unresolved(r); ud.Len() > 0 {
+				u.diags.Append(ud)
+				return nil
+			}
+		}
 		if cd := ir.Check(r, be.Caps(), be.Name()); cd.Len() > 0 {
 			u.diags.Append(cd)
 			if cd.HasErrors() {

@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"os"
+	"path/filepath"
 	"sort"
 
 	"github.com/sigc-dev/sigc/backends"
@@ -51,22 +53,55 @@ func (c *catalog) Names() []string {
 
 // resolveChain builds the pipeline chain of a conversion in pySigma's
 // order: the target's base pipelines (unless --without-pipeline), then the
-// user's -p pipelines sorted by priority.
+// user's -p pipelines sorted by priority, then the pipelines the output
+// format requires. Named pipelines whose allowed_backends exclude the
+// target are refused, as sigma-cli does.
 func resolveChain(be backends.Backend, specs []string, without bool, o backends.Options) (pipeline.Chain, diag.List) {
 	cat, l := newCatalog(be)
-	var chain pipeline.Chain
-	if pp, ok := be.(backends.PipelineProvider); ok && !without {
-		for _, name := range pp.BasePipelines(o) {
+	named := func(names []string) []*pipeline.Pipeline {
+		var out []*pipeline.Pipeline
+		for _, name := range names {
 			p, found := cat.Lookup(name)
 			if !found {
-				l.Errorf(diag.CodePipelineUnknown, diag.Pos{}, "target %s names base pipeline %q, which does not exist", be.Name(), name)
+				l.Errorf(diag.CodePipelineUnknown, diag.Pos{}, "target %s names pipeline %q, which does not exist", be.Name(), name)
 				continue
 			}
-			chain = append(chain, p)
+			out = append(out, p)
 		}
+		return out
+	}
+	var base, format []*pipeline.Pipeline
+	if pp, ok := be.(backends.PipelineProvider); ok {
+		if !without {
+			base = named(pp.BasePipelines(o))
+		}
+		format = named(pp.FormatPipelines(o))
 	}
 	user, ud := pipeline.Resolve(specs, cat)
 	l.Append(ud)
-	chain = append(chain, user...)
+	chain := pipeline.NewChain(base, user, format)
+	l.Append(chain.CheckBackend(be.Name()))
 	return chain, l
+}
+
+// pipelineSources reads the pipeline files named on the command line so
+// that their diagnostics show the offending line.
+func pipelineSources(specs []string) diag.SourceMap {
+	m := diag.SourceMap{}
+	for _, s := range specs {
+		if src, ok := pipeline.BuiltinSource(s); ok {
+			m[s] = src
+			continue
+		}
+		files := []string{s}
+		if st, err := os.Stat(s); err == nil && st.IsDir() {
+			files, _ = filepath.Glob(filepath.Join(s, "*.y*ml"))
+		}
+		for _, f := range files {
+			if b, err := os.ReadFile(f); err == nil && len(b) < 8<<20 {
+				m[f] = b
+			}
+		}
+	}
+	return m
 }
