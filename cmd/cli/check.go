@@ -3,6 +3,8 @@ package cli
 import (
 	"encoding/json"
 	"fmt"
+	"sort"
+	"strings"
 
 	"github.com/sigc-dev/sigc/ir/diag"
 	"github.com/sigc-dev/sigc/rules"
@@ -32,11 +34,13 @@ type checkSummary struct {
 
 func (c *checkCmd) run(e *env) int {
 	ld := load(c.Paths, e.stdin)
-	var all diag.List
-	all.Append(ld.orphan)
+	// A plain slice, not a diag.List: a whole-corpus check may report more
+	// than one list's cap, and every finding must reach the user.
+	all := ld.orphan.Items()
 	for _, u := range ld.units {
-		all.Append(u.diags)
+		all = append(all, u.diags.Items()...)
 	}
+	sort.SliceStable(all, func(i, j int) bool { return all[i].Pos.Before(all[j].Pos) })
 	sum := checkSummary{Files: len(ld.set.Files)}
 	for _, d := range ld.set.Docs {
 		switch d.Kind {
@@ -48,8 +52,8 @@ func (c *checkCmd) run(e *env) int {
 			sum.Filters++
 		}
 	}
-	var shown diag.List
-	for _, d := range all.Items() {
+	shown := []diag.Diagnostic{}
+	for _, d := range all {
 		switch d.Severity {
 		case diag.Error:
 			sum.Errors++
@@ -57,20 +61,19 @@ func (c *checkCmd) run(e *env) int {
 			sum.Warnings++
 		}
 		if d.Severity == diag.Error || c.Warnings {
-			shown.Add(d)
+			shown = append(shown, d)
 		}
 	}
-	sum.Errors += all.Dropped()
 	if c.Format == "json" {
-		rep := checkReport{Diagnostics: shown.Items(), Summary: sum}
-		if rep.Diagnostics == nil {
-			rep.Diagnostics = []diag.Diagnostic{}
-		}
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
-		_ = enc.Encode(rep)
+		_ = enc.Encode(checkReport{Diagnostics: shown, Summary: sum})
 	} else {
-		fmt.Fprint(e.stdout, diag.Render(shown, ld.set.Sources))
+		var b strings.Builder
+		for _, d := range shown {
+			diag.RenderOne(&b, d, ld.set.Sources)
+		}
+		fmt.Fprint(e.stdout, b.String())
 		fmt.Fprintf(e.stdout, "checked %d files: %d rules, %d correlations, %d filters; %d errors, %d warnings\n",
 			sum.Files, sum.Rules, sum.Correlations, sum.Filters, sum.Errors, sum.Warnings)
 	}

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"fmt"
 	"runtime"
 	"sort"
 	"sync"
@@ -34,7 +35,7 @@ type loaded struct {
 // load reads paths and lowers every document, attributing each loader
 // diagnostic to the document whose range contains it.
 func load(paths []string, stdin interface{ Read([]byte) (int, error) }) *loaded {
-	set, ldiags := rules.Load(paths, stdin, rules.DefaultLimits())
+	set, _ := rules.Load(paths, stdin, rules.DefaultLimits()) // per-file lists below
 	out := &loaded{set: set}
 	// Documents by file, in order, to attribute diagnostics by line.
 	byFile := map[string][]*unit{}
@@ -50,22 +51,32 @@ func load(paths []string, stdin interface{ Read([]byte) (int, error) }) *loaded 
 		us := byFile[f]
 		sort.SliceStable(us, func(i, j int) bool { return us[i].Doc.Index < us[j].Doc.Index })
 	}
-	for _, d := range ldiags.Items() {
-		us := byFile[d.Pos.File]
-		var owner *unit
-		for _, u := range us {
-			if u.Doc.Pos.Line <= d.Pos.Line || owner == nil {
-				owner = u
+	// Per-file lists: the merged list of Load is capped, and a large run
+	// must not lose a rule's diagnostics to another file's warnings.
+	for i, f := range set.Files {
+		fd := set.FileDiags[i]
+		us := byFile[f]
+		for _, d := range fd.Items() {
+			var owner *unit
+			for _, u := range us {
+				if u.Doc.Pos.Line <= d.Pos.Line || owner == nil {
+					owner = u
+				}
 			}
+			if owner == nil {
+				out.orphan.Add(d)
+				continue
+			}
+			owner.diags.Add(d)
 		}
-		if owner == nil {
-			out.orphan.Add(d)
-			continue
+		if fd.Dropped() > 0 {
+			sev := diag.Warning
+			if fd.DroppedErrors() > 0 {
+				sev = diag.Error
+			}
+			out.orphan.Add(diag.Diagnostic{Code: diag.CodeTooLarge, Severity: sev, Pos: diag.Pos{File: f},
+				Msg: fmt.Sprintf("%d more diagnostics for this file were not shown", fd.Dropped())})
 		}
-		owner.diags.Add(d)
-	}
-	if ldiags.Dropped() > 0 {
-		out.orphan.Errorf(diag.CodeInternal, diag.Pos{}, "%d more loader diagnostics were dropped", ldiags.Dropped())
 	}
 	for _, u := range out.units {
 		// A document with loader errors was not lowered meaningfully: its

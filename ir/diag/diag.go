@@ -85,6 +85,17 @@ func (s Severity) String() string {
 // MarshalText renders the severity by name in JSON output.
 func (s Severity) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
 
+// UnmarshalText reads a severity name, so JSON reports round-trip.
+func (s *Severity) UnmarshalText(b []byte) error {
+	for _, c := range []Severity{Error, Warning, Info} {
+		if c.String() == string(b) {
+			*s = c
+			return nil
+		}
+	}
+	return fmt.Errorf("unknown severity %q", b)
+}
+
 // Diagnostic is one finding about an input, at a position, with a stable code.
 type Diagnostic struct {
 	Code     Code     `json:"code"`
@@ -110,12 +121,18 @@ const MaxDiagnostics = 200
 type List struct {
 	items   []Diagnostic
 	dropped int
+	// droppedErrs counts the dropped diagnostics of Error severity, so
+	// that dropping warnings never turns a clean result into a failure.
+	droppedErrs int
 }
 
 // Add appends a diagnostic, or counts it as dropped past MaxDiagnostics.
 func (l *List) Add(d Diagnostic) {
 	if len(l.items) >= MaxDiagnostics {
 		l.dropped++
+		if d.Severity == Error {
+			l.droppedErrs++
+		}
 		return
 	}
 	l.items = append(l.items, d)
@@ -142,6 +159,7 @@ func (l *List) Append(other List) {
 		l.Add(d)
 	}
 	l.dropped += other.dropped
+	l.droppedErrs += other.droppedErrs
 }
 
 // Len returns the number of diagnostics kept.
@@ -158,9 +176,12 @@ func (l List) Items() []Diagnostic {
 // Dropped returns how many diagnostics were discarded past MaxDiagnostics.
 func (l List) Dropped() int { return l.dropped }
 
+// DroppedErrors returns how many of the dropped diagnostics were errors.
+func (l List) DroppedErrors() int { return l.droppedErrs }
+
 // HasErrors reports whether any diagnostic has Error severity.
 func (l List) HasErrors() bool {
-	if l.dropped > 0 {
+	if l.droppedErrs > 0 {
 		return true
 	}
 	for _, d := range l.items {
