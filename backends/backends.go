@@ -79,10 +79,23 @@ type Finisher interface {
 	Finish(results []Result, o Options) (string, diag.List)
 }
 
-// Result pairs a converted rule with its output, for Finisher.
+// Result pairs a converted rule or correlation with its output, for
+// Finisher. Exactly one of Rule and Correlation is set.
 type Result struct {
-	Rule   *ir.Rule
-	Output *Output
+	Rule        *ir.Rule
+	Correlation *ir.Correlation
+	Output      *Output
+}
+
+// Meta returns the attributes of whichever document the result is for.
+func (r Result) Meta() *ir.Meta {
+	switch {
+	case r.Rule != nil:
+		return &r.Rule.Meta
+	case r.Correlation != nil:
+		return &r.Correlation.Meta
+	}
+	return nil
 }
 
 // Registry is the list of available backends, by name.

@@ -131,6 +131,10 @@ type Correlation struct {
 	Fields       []string
 	Logsource    Logsource
 	ConditionPos diag.Pos
+	// Derived is true for a correlation lowered from a Sigma v1 pipe
+	// aggregation: Rules[0] is then the rule's own search, generated from
+	// the same document rather than referenced.
+	Derived bool
 }
 
 // CorrelationCondition is the threshold of a counting correlation.

@@ -38,11 +38,13 @@ func (c *docCtx) detection(k, v *yaml.Node, o *detectionOpts) Detection {
 		case o != nil && o.reserved != nil && o.reserved(kv):
 		case name == "timeframe":
 			// Sigma v1 put the aggregation window here. pySigma reads it as
-			// an ordinary keyword search that nothing references; we say
-			// what it is instead, and keep it out of the searches.
-			c.diags.Add(diag.Diagnostic{Code: diag.CodeLegacyTimeframe, Severity: diag.Warning, Pos: c.pos(kv.k),
-				Msg:  "timeframe in a detection is Sigma v1 syntax and is ignored",
-				Hint: "express time windows with a correlation rule (timespan)"})
+			// an ordinary keyword search that nothing references; we keep it
+			// for a v1 aggregation in the condition, out of the searches.
+			if tv := resolve(kv.v); isString(tv) || tv.Tag == tagInt {
+				det.Timeframe, det.TimeframePos = tv.Value, c.pos(tv)
+			} else {
+				c.diags.Errorf(diag.CodeFieldType, c.pos(tv), "timeframe must be a duration such as 5m, found %s", kindName(tv))
+			}
 		default:
 			det.Searches = append(det.Searches, c.search(kv.k, kv.v))
 		}
@@ -56,6 +58,11 @@ func (c *docCtx) detection(k, v *yaml.Node, o *detectionOpts) Detection {
 	}
 	c.conditions(&det, cond.k, cond.v, o != nil && o.stringCondition)
 	c.checkReferences(&det)
+	if det.Timeframe != "" && !hasAggregation(&det) {
+		c.diags.Add(diag.Diagnostic{Code: diag.CodeLegacyTimeframe, Severity: diag.Warning, Pos: det.TimeframePos,
+			Msg:  "timeframe in a detection is Sigma v1 syntax and is ignored without a `|` aggregation in the condition",
+			Hint: "express time windows with a correlation rule (timespan)"})
+	}
 	return det
 }
 
@@ -170,6 +177,26 @@ func (c *docCtx) item(k, v *yaml.Node) *Item {
 		c.diags.Errorf(diag.CodeValueType, c.pos(v), "the value of %s must be a scalar or a list of scalars, found %s", quoteName(it.Key), kindName(v))
 	}
 	return it
+}
+
+// hasAggregation reports whether any condition has a v1 aggregation.
+func hasAggregation(d *Detection) bool {
+	for _, c := range d.Conditions {
+		if c.Agg != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// offsetPos returns the position of byte off of src, which starts at pos.
+func offsetPos(pos diag.Pos, src string, off int) diag.Pos {
+	head := src[:off]
+	nl := strings.LastIndexByte(head, '\n')
+	if nl < 0 {
+		return pos.Shift(1, off+1)
+	}
+	return pos.Shift(strings.Count(head, "\n")+1, off-nl)
 }
 
 // yaml11Int is PyYAML's resolver for integers (binary, octal, decimal,
@@ -291,6 +318,14 @@ func (c *docCtx) conditions(det *Detection, k, v *yaml.Node, single bool) {
 		}
 		src, pos := c.sourceText(e)
 		cond := Condition{Text: e.Value, Pos: pos}
+		if i := condition.SplitPipe(src); i >= 0 && !single {
+			// Sigma v1: `search | aggregation`. The search part is an
+			// ordinary condition; the aggregation becomes a correlation.
+			agg, al := condition.ParseAggregation(src[i+1:], offsetPos(pos, src, i+1))
+			c.diags.Append(al)
+			cond.Agg = agg
+			src = src[:i]
+		}
 		expr, dl := condition.Parse(src, pos)
 		c.diags.Append(dl)
 		if !dl.HasErrors() {

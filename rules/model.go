@@ -135,6 +135,10 @@ type Detection struct {
 	// Conditions holds one entry per condition (a condition list has
 	// several; a plain string has one).
 	Conditions []Condition
+	// Timeframe is the Sigma v1 aggregation window (`timeframe: 5m`), kept
+	// for conditions with a pipe aggregation; "" when absent.
+	Timeframe    string
+	TimeframePos diag.Pos
 }
 
 // Search returns the search identifier called name, or nil.
@@ -154,6 +158,8 @@ type Condition struct {
 	Pos diag.Pos
 	// Expr is nil when the condition failed to parse.
 	Expr condition.Expr
+	// Agg is the Sigma v1 pipe aggregation after `|`, when there is one.
+	Agg *condition.Aggregation
 }
 
 // Search is one search identifier: a map (AND of items), a list (OR of its

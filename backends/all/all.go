@@ -6,12 +6,14 @@ package all
 import (
 	"github.com/sigc-dev/sigc/backends"
 	"github.com/sigc-dev/sigc/backends/irdump"
+	"github.com/sigc-dev/sigc/backends/splunk"
 )
 
 // New returns a registry with every target.
 func New() *backends.Registry {
 	r, err := backends.NewRegistry(
 		irdump.New(),
+		splunk.New(),
 	)
 	if err != nil {
 		panic(err) // a duplicate name in this list is a programming error

@@ -4,6 +4,8 @@
 package irdump
 
 import (
+	"strings"
+
 	"github.com/sigc-dev/sigc/backends"
 	"github.com/sigc-dev/sigc/ir"
 	"github.com/sigc-dev/sigc/ir/diag"
@@ -36,6 +38,17 @@ func (*Backend) Convert(r *ir.Rule, _ backends.Options) (*backends.Output, diag.
 }
 
 // ConvertCorrelation implements backends.CorrelationConverter.
+// The referenced detection rules are printed first, after the pipelines:
+// the CLI does not emit them on their own (as pySigma), and a v1
+// aggregation's generated search exists nowhere else.
 func (*Backend) ConvertCorrelation(c *ir.Correlation, _ backends.Options) (*backends.Output, diag.List) {
-	return &backends.Output{Queries: []string{ir.PrintCorrelation(c)}}, diag.List{}
+	var b strings.Builder
+	for _, ref := range c.Rules {
+		if r, ok := ref.(*ir.Rule); ok {
+			b.WriteString(ir.Print(r))
+			b.WriteString("\n")
+		}
+	}
+	b.WriteString(ir.PrintCorrelation(c))
+	return &backends.Output{Queries: []string{b.String()}}, diag.List{}
 }

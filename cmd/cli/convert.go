@@ -66,6 +66,7 @@ func (c *convertCmd) run(e *env) int {
 
 	ld := load(c.Paths, e.stdin)
 	units := ld.units
+	hidden := referencedOnly(units)
 	outs := make([]*backends.Output, len(units))
 	parallel(len(units), func(i int) {
 		outs[i] = convertUnit(units[i], be, chain, opts)
@@ -85,14 +86,19 @@ func (c *convertCmd) run(e *env) int {
 		if u.failed() {
 			failed = true
 		}
+		if hidden[u] && !u.failed() {
+			continue
+		}
 		if jsonOut {
 			writeJSONLine(bw, u, c.Target, outs[i])
 			continue
 		}
-		if outs[i] != nil && u.Rule != nil {
+		switch {
+		case outs[i] == nil:
+		case u.Correlation != nil:
+			results = append(results, backends.Result{Correlation: u.Correlation, Output: outs[i]})
+		default:
 			results = append(results, backends.Result{Rule: u.Rule, Output: outs[i]})
-		} else if outs[i] != nil {
-			results = append(results, backends.Result{Output: outs[i]})
 		}
 	}
 	if !jsonOut {
@@ -144,6 +150,8 @@ func convertUnit(u *unit, be backends.Backend, chain pipeline.Chain, opts backen
 	switch {
 	case u.failed():
 		return nil
+	case u.Correlation != nil:
+		return convertCorrelation(u, be, chain, opts)
 	case u.Rule != nil:
 		r, pd := chain.Apply(u.Rule)
 		u.diags.Append(pd)
@@ -178,26 +186,70 @@ func convertUnit(u *unit, be backends.Backend, chain pipeline.Chain, opts backen
 			out.Queries[i] = pq
 		}
 		return out
-	case u.Correlation != nil:
-		cc, ok := be.(backends.CorrelationConverter)
-		if !ok {
-			u.diags.ErrorHint(diag.CodeUnsupported, u.Doc.Pos, "convert the referenced rules on their own, or use a target that supports correlations",
-				"target %s cannot express correlation rules", be.Name())
-			return nil
-		}
-		c, pd := chain.ApplyCorrelation(u.Correlation)
-		u.diags.Append(pd)
-		if pd.HasErrors() || c == nil {
-			return nil
-		}
-		out, bd := cc.ConvertCorrelation(c, opts)
-		u.diags.Append(bd)
-		if bd.HasErrors() {
-			return nil
-		}
-		return out
 	}
 	return nil
+}
+
+// referencedOnly returns the rules that correlations of the run refer to
+// without `generate: true`: as in pySigma, the correlation's output holds
+// their searches, and they are not emitted on their own.
+func referencedOnly(units []*unit) map[*unit]bool {
+	byRule := map[*ir.Rule]*unit{}
+	for _, u := range units {
+		if u.Rule != nil && u.Correlation == nil {
+			byRule[u.Rule] = u
+		}
+	}
+	out := map[*unit]bool{}
+	for _, u := range units {
+		if u.Correlation == nil || u.Correlation.Generate {
+			continue
+		}
+		for _, ref := range u.Correlation.Rules {
+			if r, ok := ref.(*ir.Rule); ok && byRule[r] != nil {
+				out[byRule[r]] = true
+			}
+		}
+	}
+	return out
+}
+
+// convertCorrelation runs the pipelines over a correlation and the rules
+// it references (the backend renders their searches inside it), then the
+// backend.
+func convertCorrelation(u *unit, be backends.Backend, chain pipeline.Chain, opts backends.Options) *backends.Output {
+	cc, ok := be.(backends.CorrelationConverter)
+	if !ok {
+		u.diags.ErrorHint(diag.CodeUnsupported, u.Doc.Pos, "convert the referenced rules on their own, or use a target that supports correlations",
+			"target %s cannot express correlation rules", be.Name())
+		return nil
+	}
+	c, pd := chain.ApplyCorrelation(u.Correlation)
+	u.diags.Append(pd)
+	if pd.HasErrors() || c == nil {
+		return nil
+	}
+	c.Rules = append([]any(nil), c.Rules...)
+	for i, ref := range c.Rules {
+		r, ok := ref.(*ir.Rule)
+		if !ok {
+			continue
+		}
+		pr, rd := chain.Apply(r)
+		u.diags.Append(rd)
+		if rd.HasErrors() || pr == nil {
+			return nil
+		}
+		ir.SimplifyRule(pr)
+		c.Rules[i] = pr
+	}
+	u.Correlation = c
+	out, bd := cc.ConvertCorrelation(c, opts)
+	u.diags.Append(bd)
+	if bd.HasErrors() {
+		return nil
+	}
+	return out
 }
 
 // writeQueries writes every query; multi-line queries (dumps) are

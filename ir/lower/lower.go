@@ -291,6 +291,12 @@ func Collection(docs []*rules.Document) []*Lowered {
 		case rules.KindRule:
 			r, l := Rule(d)
 			lo := &Lowered{Doc: d, Rule: r, Diags: l}
+			if r != nil && hasAggregation(d) {
+				lo.Correlation = aggregation(d, r, &lo.Diags)
+				if lo.Correlation == nil {
+					lo.Rule = nil
+				}
+			}
 			out = append(out, lo)
 			register(byRef, d, lo)
 		case rules.KindFilter:
@@ -334,6 +340,15 @@ func Collection(docs []*rules.Document) []*Lowered {
 		resolve(lo)
 	}
 	return out
+}
+
+func hasAggregation(d *rules.Document) bool {
+	for _, c := range d.Rule.Detection.Conditions {
+		if c.Agg != nil {
+			return true
+		}
+	}
+	return false
 }
 
 func register(byRef map[string]*Lowered, d *rules.Document, lo *Lowered) {
@@ -421,6 +436,22 @@ func logsourceCovers(f rules.Logsource, r ir.Logsource) bool {
 
 var timespanRE = regexp.MustCompile(`^(\d+)([smhdwMy])$`)
 
+// parseTimespan reads a Sigma timespan: a number and one of s m h d w M y
+// (M = 30.44 days, y = 365.24 days, as pySigma).
+func parseTimespan(s string) (time.Duration, bool) {
+	m := timespanRE.FindStringSubmatch(s)
+	if m == nil {
+		return 0, false
+	}
+	n, err := strconv.Atoi(m[1])
+	if err != nil {
+		return 0, false
+	}
+	unit := map[string]time.Duration{"s": time.Second, "m": time.Minute, "h": time.Hour, "d": 24 * time.Hour,
+		"w": 7 * 24 * time.Hour, "M": 2629746 * time.Second, "y": 31556952 * time.Second}[m[2]]
+	return time.Duration(n) * unit, true
+}
+
 // correlation lowers a correlation rule, resolving its rule references.
 func correlation(d *rules.Document, byRef map[string]*Lowered, l *diag.List) *ir.Correlation {
 	c := d.Correlation
@@ -433,11 +464,8 @@ func correlation(d *rules.Document, byRef map[string]*Lowered, l *diag.List) *ir
 		Fields:       append([]string(nil), c.Fields...),
 		ConditionPos: c.Pos,
 	}
-	if m := timespanRE.FindStringSubmatch(c.Timespan); m != nil {
-		n, _ := strconv.Atoi(m[1])
-		unit := map[string]time.Duration{"s": time.Second, "m": time.Minute, "h": time.Hour, "d": 24 * time.Hour,
-			"w": 7 * 24 * time.Hour, "M": 2629746 * time.Second, "y": 31556952 * time.Second}[m[2]]
-		out.TimespanDur = time.Duration(n) * unit
+	if d, ok := parseTimespan(c.Timespan); ok {
+		out.TimespanDur = d
 	} else {
 		l.ErrorHint(diag.CodeTimespan, c.TimespanPos, "write a number and a unit: 30s, 5m, 1h, 7d",
 			"invalid timespan %q", c.Timespan)
