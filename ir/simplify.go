@@ -1,5 +1,10 @@
 package ir
 
+import (
+	"fmt"
+	"hash/fnv"
+)
+
 // Simplify returns an equivalent expression with nested And/Or flattened,
 // constants folded, double negations removed and repeated terms of an
 // And/Or dropped (the first occurrence is kept, so order is stable).
@@ -57,18 +62,21 @@ func simplifyJunction(terms []Expr, isAnd bool, orig Expr) Expr {
 		}
 		out = append(out, t)
 	}
-	// Drop duplicates. Quadratic, but terms lists are short except value
-	// lists, where the key comparison is cheap.
+	// Drop duplicates: bucket by a cheap hash, confirm with Equal. (Building
+	// a canonical string per term was an eighth of whole-corpus conversion.)
 	if len(out) > 1 {
-		seen := make(map[string]bool, len(out))
+		seen := make(map[uint64][]Expr, len(out))
 		k := 0
+	terms:
 		for _, t := range out {
-			key := Key(t)
-			if seen[key] {
-				changed = true
-				continue
+			h := shallowHash(t)
+			for _, prev := range seen[h] {
+				if Equal(prev, t) {
+					changed = true
+					continue terms
+				}
 			}
-			seen[key] = true
+			seen[h] = append(seen[h], t)
 			out[k] = t
 			k++
 		}
@@ -96,4 +104,74 @@ func Key(e Expr) string {
 	p.compact = true
 	p.expr(e, 0)
 	return p.b.String()
+}
+
+// shallowHash hashes what distinguishes most terms cheaply: node kind, and
+// for matches the field, operator and literal text.
+func shallowHash(e Expr) uint64 {
+	h := fnv.New64a()
+	switch n := e.(type) {
+	case *And:
+		fmt.Fprintf(h, "and%d", len(n.Terms))
+	case *Or:
+		fmt.Fprintf(h, "or%d", len(n.Terms))
+	case *Not:
+		h.Write([]byte("not"))
+	case *Const:
+		fmt.Fprintf(h, "c%t", n.Value)
+	case *Match:
+		h.Write([]byte(n.Field))
+		h.Write([]byte{0, byte(n.Op)})
+		if s, ok := n.Value.(String); ok {
+			for _, t := range s.Pattern {
+				h.Write([]byte{byte(t.Kind)})
+				h.Write([]byte(t.Text))
+			}
+		}
+	}
+	return h.Sum64()
+}
+
+// Equal reports whether two expressions are structurally identical,
+// ignoring positions and pipeline annotations.
+func Equal(a, b Expr) bool {
+	switch x := a.(type) {
+	case *And:
+		y, ok := b.(*And)
+		return ok && equalTerms(x.Terms, y.Terms)
+	case *Or:
+		y, ok := b.(*Or)
+		return ok && equalTerms(x.Terms, y.Terms)
+	case *Not:
+		y, ok := b.(*Not)
+		return ok && Equal(x.X, y.X)
+	case *Const:
+		y, ok := b.(*Const)
+		return ok && x.Value == y.Value
+	case *Match:
+		y, ok := b.(*Match)
+		return ok && x.Field == y.Field && x.Op == y.Op && x.Cased == y.Cased && x.Part == y.Part && equalValue(x.Value, y.Value)
+	}
+	return false
+}
+
+func equalTerms(a, b []Expr) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if !Equal(a[i], b[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func equalValue(a, b Value) bool {
+	if sa, ok := a.(String); ok {
+		sb, ok := b.(String)
+		return ok && sa.Pattern.Equal(sb.Pattern)
+	}
+	// The other value types are comparable structs (or nil).
+	return a == b
 }

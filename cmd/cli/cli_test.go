@@ -180,3 +180,18 @@ func BenchmarkCheckCorpus(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkConvertCorpus measures `sigc convert` over the whole corpus for
+// each target, as a user runs it (load, lower, pipelines, backend, output).
+func BenchmarkConvertCorpus(b *testing.B) {
+	dirs := corpus.RuleDirs(b)
+	for _, target := range []string{"ir", "splunk"} {
+		b.Run(target, func(b *testing.B) {
+			args := append([]string{"convert", "-t", target, "-o", os.DevNull}, dirs...)
+			for i := 0; i < b.N; i++ {
+				var out, errb bytes.Buffer
+				Do(args, strings.NewReader(""), &out, &errb)
+			}
+		})
+	}
+}

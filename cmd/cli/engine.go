@@ -2,9 +2,7 @@ package cli
 
 import (
 	"fmt"
-	"runtime"
 	"sort"
-	"sync"
 
 	"github.com/sigc-dev/sigc/ir/diag"
 	"github.com/sigc-dev/sigc/ir/lower"
@@ -88,28 +86,4 @@ func load(paths []string, stdin interface{ Read([]byte) (int, error) }) *loaded 
 		u.diags.Append(u.Lowered.Diags)
 	}
 	return out
-}
-
-// parallel runs fn over n items on every core, keeping results in place.
-func parallel(n int, fn func(i int)) {
-	workers := runtime.GOMAXPROCS(0)
-	if workers > n {
-		workers = n
-	}
-	var wg sync.WaitGroup
-	next := make(chan int, n)
-	for i := 0; i < n; i++ {
-		next <- i
-	}
-	close(next)
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				fn(i)
-			}
-		}()
-	}
-	wg.Wait()
 }

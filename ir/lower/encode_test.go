@@ -126,3 +126,20 @@ func TestRegexProblem(t *testing.T) {
 		}
 	}
 }
+
+func TestGlobMatch(t *testing.T) {
+	tests := []struct {
+		pattern, name string
+		want          bool
+	}{
+		{"sel*", "selection", true}, {"sel*", "se", false}, {"*", "x", true}, {"sel", "sel", true},
+		{"sel", "sel2", false}, {"*b", "ab", true}, {"*b", "ba", false}, {"s*l*", "selection", true},
+		{"s*l*n", "selection", true}, {"s*l*x", "selection", false}, {"a*a", "a", false}, {"a*a", "aa", true},
+		{"*_*", "filter_x", true}, {"**", "", true},
+	}
+	for _, tt := range tests {
+		if got := globMatch(tt.pattern, tt.name); got != tt.want {
+			t.Errorf("globMatch(%q, %q) = %v, want %v", tt.pattern, tt.name, got, tt.want)
+		}
+	}
+}

@@ -10,7 +10,6 @@ package lower
 
 import (
 	"fmt"
-	"path"
 	"regexp"
 	"strconv"
 	"strings"
@@ -18,6 +17,7 @@ import (
 
 	"github.com/sigc-dev/sigc/ir"
 	"github.com/sigc-dev/sigc/ir/diag"
+	"github.com/sigc-dev/sigc/ir/par"
 	"github.com/sigc-dev/sigc/rules"
 	"github.com/sigc-dev/sigc/rules/condition"
 )
@@ -148,17 +148,37 @@ func (lw *lowerer) quantNames(q *condition.Quant) []string {
 		if strings.HasPrefix(s.Name, "_") && (q.Them || !strings.HasPrefix(q.Pattern, "_")) {
 			continue
 		}
-		if ok, _ := path.Match(escapeGlob(q.Pattern), s.Name); ok {
+		if globMatch(q.Pattern, s.Name) {
 			out = append(out, s.Name)
 		}
 	}
 	return out
 }
 
-// escapeGlob keeps only `*` special for path.Match.
-func escapeGlob(p string) string {
-	r := strings.NewReplacer(`\`, `\\`, `?`, `\?`, `[`, `\[`)
-	return r.Replace(p)
+// globMatch matches name against a quantifier pattern in which only `*`
+// is special (any run of characters, including none).
+func globMatch(pattern, name string) bool {
+	star := strings.IndexByte(pattern, '*')
+	if star < 0 {
+		return pattern == name
+	}
+	if !strings.HasPrefix(name, pattern[:star]) {
+		return false
+	}
+	name, pattern = name[star:], pattern[star+1:]
+	// Each further literal segment must appear in order; the last one
+	// must end the name.
+	for {
+		next := strings.IndexByte(pattern, '*')
+		if next < 0 {
+			return len(name) >= len(pattern) && strings.HasSuffix(name, pattern)
+		}
+		i := strings.Index(name, pattern[:next])
+		if i < 0 {
+			return false
+		}
+		name, pattern = name[i+next:], pattern[next+1:]
+	}
 }
 
 // search returns the (cached) expression of a search identifier. The
@@ -286,19 +306,28 @@ func Collection(docs []*rules.Document) []*Lowered {
 	var out []*Lowered
 	byRef := map[string]*Lowered{}
 	var filters []*rules.Document
-	for _, d := range docs {
+	// Rules lower independently: spread them over the cores.
+	rulesOut := make([]*Lowered, len(docs))
+	par.For(len(docs), func(i int) {
+		d := docs[i]
+		if d.Kind != rules.KindRule {
+			return
+		}
+		r, l := Rule(d)
+		lo := &Lowered{Doc: d, Rule: r, Diags: l}
+		if r != nil && hasAggregation(d) {
+			lo.Correlation = aggregation(d, r, &lo.Diags)
+			if lo.Correlation == nil {
+				lo.Rule = nil
+			}
+		}
+		rulesOut[i] = lo
+	})
+	for i, d := range docs {
 		switch d.Kind {
 		case rules.KindRule:
-			r, l := Rule(d)
-			lo := &Lowered{Doc: d, Rule: r, Diags: l}
-			if r != nil && hasAggregation(d) {
-				lo.Correlation = aggregation(d, r, &lo.Diags)
-				if lo.Correlation == nil {
-					lo.Rule = nil
-				}
-			}
-			out = append(out, lo)
-			register(byRef, d, lo)
+			out = append(out, rulesOut[i])
+			register(byRef, d, rulesOut[i])
 		case rules.KindFilter:
 			filters = append(filters, d)
 		}

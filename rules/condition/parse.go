@@ -3,6 +3,8 @@ package condition
 import (
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/alecthomas/participle/v2/lexer"
 	"github.com/sigc-dev/sigc/ir/diag"
@@ -51,7 +53,7 @@ func Parse(src string, at diag.Pos) (Expr, diag.List) {
 			"condition is %d bytes long, more than the limit of %d", len(src), MaxLen)
 		return nil, l
 	}
-	tree, err := parser.ParseString("", src)
+	tree, err := parseTree(src)
 	if err != nil {
 		l.Add(syntaxError(src, err, lines, at))
 		return nil, l
@@ -194,4 +196,33 @@ func convertAll[T any](in []T, conv func(T) Expr) []Expr {
 		out[i] = conv(t)
 	}
 	return out
+}
+
+// treeCache keeps the parse trees of conditions already seen. A rule set
+// repeats a few hundred condition texts thousands of times ("selection",
+// "all of selection_*"), and participle is the costly part of a parse. The
+// trees hold positions relative to the text, so one tree serves every
+// file; converter adds the file position. Trees are never modified.
+var treeCache sync.Map // string -> *orNode
+
+// treeCacheMax bounds the cache so hostile input cannot grow it without
+// limit; past it, conditions are parsed without caching.
+const treeCacheMax = 1 << 14
+
+var treeCacheLen atomic.Int64
+
+func parseTree(src string) (*orNode, error) {
+	if t, ok := treeCache.Load(src); ok {
+		return t.(*orNode), nil
+	}
+	tree, err := parser.ParseString("", src)
+	if err != nil {
+		return nil, err
+	}
+	if treeCacheLen.Load() < treeCacheMax {
+		if _, loaded := treeCache.LoadOrStore(src, tree); !loaded {
+			treeCacheLen.Add(1)
+		}
+	}
+	return tree, nil
 }

@@ -1,0 +1,38 @@
+// Package par runs independent pieces of work on every core. It is a leaf
+// (standard library only) shared by the stages that fan out per rule.
+package par
+
+import (
+	"runtime"
+	"sync"
+	"sync/atomic"
+)
+
+// For calls fn(i) for every i in [0, n) on up to GOMAXPROCS goroutines and
+// returns when all calls have. Calls must be independent; results go into
+// slots the caller indexes by i, which keeps output order deterministic.
+func For(n int, fn func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), n)
+	if workers <= 1 {
+		for i := 0; i < n; i++ {
+			fn(i)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= n {
+					return
+				}
+				fn(i)
+			}
+		}()
+	}
+	wg.Wait()
+}
