@@ -1,0 +1,268 @@
+package native
+
+import (
+	"errors"
+	"hash/maphash"
+	"unsafe"
+
+	"github.com/valyala/fastjson"
+)
+
+// Format says how a stream of events is encoded.
+type Format uint8
+
+// Event formats.
+const (
+	// FormatAuto detects the format: EVTX by its file magic, otherwise
+	// JSON; a JSON object whose "Event" member holds "System" is flattened
+	// as a Windows event, any other object as nested JSON.
+	FormatAuto Format = iota
+	// FormatJSON is JSON objects (JSON Lines, concatenated objects, or one
+	// array of objects); nested objects are reachable by dotted paths.
+	FormatJSON
+	// FormatWinJSON is evtx_dump-style Windows JSON, flattened as the
+	// package documentation describes.
+	FormatWinJSON
+	// FormatEVTX is a Windows .evtx file.
+	FormatEVTX
+)
+
+// String returns the format's name as the CLI spells it.
+func (f Format) String() string {
+	switch f {
+	case FormatAuto:
+		return "auto"
+	case FormatJSON:
+		return "json"
+	case FormatWinJSON:
+		return "evtx-json"
+	case FormatEVTX:
+		return "evtx"
+	}
+	return "format(?)"
+}
+
+// Decoder turns one JSON document into a Flat event. It reuses its parser
+// and name table across calls, so one Decoder serves one goroutine.
+type Decoder struct {
+	p     fastjson.Parser
+	path  []byte
+	names map[string]name
+}
+
+// name is an interned field name with its hash: field names repeat across
+// events, so they are allocated and hashed once per Decoder.
+type name struct {
+	s string
+	h uint64
+}
+
+// maxNames bounds the name table against hostile inputs with ever-new keys;
+// past it names are copied into the event's arena instead.
+const maxNames = 1 << 16
+
+var errNotObject = errors.New("event is not a JSON object")
+
+// Decode parses data, one JSON object, into ev (which is Reset first)
+// according to format; FormatEVTX is not valid here. Strings in ev point
+// into ev's own memory, so ev stays valid after the next Decode into
+// another Flat.
+func (d *Decoder) Decode(data []byte, format Format, ev *Flat) error {
+	ev.Reset()
+	v, err := d.p.ParseBytes(data)
+	if err != nil {
+		return err
+	}
+	o, err := v.Object()
+	if err != nil {
+		return errNotObject
+	}
+	if format == FormatWinJSON || format == FormatAuto {
+		if evo := o.Get("Event"); evo != nil && evo.Type() == fastjson.TypeObject && evo.Get("System") != nil {
+			d.winChildren(ev, evo, "Event")
+		} else if format == FormatWinJSON {
+			return errors.New(`event has no "Event.System" object`)
+		}
+	}
+	d.path = d.path[:0]
+	d.object(ev, o)
+	return nil
+}
+
+// object adds every member of o under d.path (a dotted prefix).
+func (d *Decoder) object(ev *Flat, o *fastjson.Object) {
+	base := len(d.path)
+	o.Visit(func(k []byte, v *fastjson.Value) {
+		d.path = append(d.path[:base], k...)
+		d.member(ev, v)
+	})
+	d.path = d.path[:base]
+}
+
+// member adds v under the name d.path.
+func (d *Decoder) member(ev *Flat, v *fastjson.Value) {
+	switch v.Type() {
+	case fastjson.TypeObject:
+		d.set(ev, d.path, Value{Kind: KindObject})
+		o, _ := v.Object()
+		d.path = append(d.path, '.')
+		d.object(ev, o)
+	case fastjson.TypeArray:
+		arr, _ := v.Array()
+		base := len(d.path)
+		elems := make([]Value, 0, len(arr))
+		for _, e := range arr {
+			if e.Type() == fastjson.TypeObject {
+				// Objects inside arrays add their leaves under the array's
+				// path, where repeated names merge into arrays.
+				o, _ := e.Object()
+				d.path = append(d.path[:base], '.')
+				d.object(ev, o)
+				d.path = d.path[:base]
+				continue
+			}
+			elems = append(elems, d.scalar(ev, e))
+		}
+		d.set(ev, d.path, Value{Kind: KindArray, Elems: elems})
+	default:
+		d.set(ev, d.path, d.scalar(ev, v))
+	}
+}
+
+// scalar converts a non-object value; nested arrays flatten into one.
+func (d *Decoder) scalar(ev *Flat, v *fastjson.Value) Value {
+	switch v.Type() {
+	case fastjson.TypeString:
+		b, _ := v.StringBytes()
+		return Value{Kind: KindString, Str: ev.intern(b)}
+	case fastjson.TypeNumber:
+		start := len(ev.arena)
+		ev.arena = v.MarshalTo(ev.arena)
+		raw := unsafe.String(unsafe.SliceData(ev.arena[start:]), len(ev.arena)-start)
+		return Value{Kind: KindNumber, Str: canonicalNumber(raw)}
+	case fastjson.TypeTrue:
+		return Bool(true)
+	case fastjson.TypeFalse:
+		return Bool(false)
+	case fastjson.TypeArray:
+		arr, _ := v.Array()
+		elems := make([]Value, 0, len(arr))
+		for _, e := range arr {
+			if e.Type() != fastjson.TypeObject {
+				elems = append(elems, d.scalar(ev, e))
+			}
+		}
+		return Value{Kind: KindArray, Elems: elems}
+	}
+	return Null()
+}
+
+// winChildren flattens the children of the XML element tag (evtx_dump
+// shape): attributes become tag_attr, "#text" becomes tag, child elements
+// become their own names.
+func (d *Decoder) winChildren(ev *Flat, v *fastjson.Value, tag string) {
+	o, err := v.Object()
+	if err != nil {
+		return
+	}
+	o.Visit(func(k []byte, c *fastjson.Value) {
+		switch string(k) {
+		case "#attributes":
+			attrs, err := c.Object()
+			if err != nil {
+				return
+			}
+			attrs.Visit(func(a []byte, av *fastjson.Value) {
+				d.path = append(append(append(d.path[:0], tag...), '_'), a...)
+				d.winLeaf(ev, av)
+			})
+		case "#text":
+			d.path = append(d.path[:0], tag...)
+			d.winLeaf(ev, c)
+		default:
+			d.winElem(ev, string(k), c)
+		}
+	})
+}
+
+// winElem flattens one child element named k.
+func (d *Decoder) winElem(ev *Flat, k string, c *fastjson.Value) {
+	switch c.Type() {
+	case fastjson.TypeObject:
+		d.winChildren(ev, c, d.name(k).s)
+	case fastjson.TypeArray:
+		arr, _ := c.Array()
+		for _, e := range arr {
+			d.winElem(ev, k, e)
+		}
+	default:
+		d.path = append(d.path[:0], k...)
+		d.winLeaf(ev, c)
+	}
+}
+
+func (d *Decoder) winLeaf(ev *Flat, v *fastjson.Value) {
+	if v.Type() == fastjson.TypeObject {
+		return
+	}
+	d.set(ev, d.path, d.scalar(ev, v))
+}
+
+// set adds a field named by the bytes of nm.
+func (d *Decoder) set(ev *Flat, nm []byte, v Value) {
+	n := d.name2(ev, nm)
+	ev.setHashed(n.s, n.h, v)
+}
+
+func (d *Decoder) name(k string) name {
+	return d.name2(nil, unsafe.Slice(unsafe.StringData(k), len(k)))
+}
+
+func (d *Decoder) name2(ev *Flat, nm []byte) name {
+	if n, ok := d.names[string(nm)]; ok {
+		return n
+	}
+	if d.names == nil {
+		d.names = make(map[string]name)
+	}
+	if len(d.names) >= maxNames && ev != nil {
+		s := ev.intern(nm)
+		return name{s: s, h: maphash.String(seed, s)}
+	}
+	s := string(nm)
+	n := name{s: s, h: maphash.String(seed, s)}
+	if len(d.names) < maxNames {
+		d.names[s] = n
+	}
+	return n
+}
+
+// intern copies b into the event's arena and returns it as a string. The
+// arena may be reallocated as it grows; strings made earlier keep the old
+// backing array alive, so they stay valid until Reset.
+func (f *Flat) intern(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	start := len(f.arena)
+	f.arena = append(f.arena, b...)
+	return unsafe.String(unsafe.SliceData(f.arena[start:]), len(b))
+}
+
+// setHashed is Set with the name's hash already known.
+func (f *Flat) setHashed(name string, h uint64, v Value) {
+	if 2*(len(f.fields)+1) > len(f.index) {
+		f.grow()
+	}
+	mask := uint64(len(f.index) - 1)
+	i := h & mask
+	for ; f.index[i] != 0; i = (i + 1) & mask {
+		fl := &f.fields[f.index[i]-1]
+		if fl.hash == h && fl.Name == name {
+			fl.Value = merge(fl.Value, v)
+			return
+		}
+	}
+	f.fields = append(f.fields, Field{Name: name, Value: v, hash: h})
+	f.index[i] = int32(len(f.fields))
+}

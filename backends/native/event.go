@@ -1,0 +1,237 @@
+package native
+
+import (
+	"hash/maphash"
+	"strconv"
+)
+
+// Kind is the JSON type of an event value.
+type Kind uint8
+
+// Value kinds.
+const (
+	// KindString is a string; Value.Str holds it.
+	KindString Kind = iota
+	// KindNumber is a number; Value.Str holds its canonical text
+	// (integers without fraction, other numbers in shortest form).
+	KindNumber
+	// KindBool is a boolean; Value.Str is "true" or "false".
+	KindBool
+	// KindNull is JSON null.
+	KindNull
+	// KindArray is an array; Value.Elems holds the elements.
+	KindArray
+	// KindObject is a nested object whose leaves are separate fields
+	// (dotted paths). It only makes exists true.
+	KindObject
+)
+
+// Value is one event value. It is a small struct rather than an interface
+// so that field access never allocates.
+type Value struct {
+	// Str is the text of a scalar: the string itself, a number's canonical
+	// text, or "true"/"false".
+	Str   string
+	Kind  Kind
+	Elems []Value
+}
+
+// IsScalar reports whether v is a string, number or boolean.
+func (v Value) IsScalar() bool { return v.Kind <= KindBool }
+
+// String returns a string value.
+func String(s string) Value { return Value{Str: s, Kind: KindString} }
+
+// Int returns a number value.
+func Int(i int64) Value { return Value{Str: strconv.FormatInt(i, 10), Kind: KindNumber} }
+
+// Float returns a number value with canonical text.
+func Float(f float64) Value { return Value{Str: canonicalFloat(f), Kind: KindNumber} }
+
+// Bool returns a boolean value.
+func Bool(b bool) Value {
+	if b {
+		return Value{Str: "true", Kind: KindBool}
+	}
+	return Value{Str: "false", Kind: KindBool}
+}
+
+// Null returns the JSON null value.
+func Null() Value { return Value{Kind: KindNull} }
+
+// Array returns an array value.
+func Array(elems ...Value) Value { return Value{Kind: KindArray, Elems: elems} }
+
+// seed is the hash seed of Keys and Flat indexes. It is fixed for the life
+// of the process so that a Key computed at compile time finds the field in
+// every event decoded later.
+var seed = maphash.MakeSeed()
+
+// Key is a field name with its hash computed once, at compile time, so that
+// an event's index lookup costs one probe.
+type Key struct {
+	Name string
+	Hash uint64
+}
+
+// NewKey returns the Key of a field name.
+func NewKey(name string) Key { return Key{Name: name, Hash: maphash.String(seed, name)} }
+
+// Event is what a Program matches: a set of named values. Implementations
+// must not allocate in Get and must be safe to read from several goroutines
+// when the caller shares one event between them.
+type Event interface {
+	// Get returns the value of the field k.Name and whether it is
+	// present. k.Hash is NewKey(k.Name).Hash; implementations may use it.
+	Get(k Key) (Value, bool)
+	// Len returns the number of fields, for keyword searches.
+	Len() int
+	// At returns the i-th field, 0 <= i < Len().
+	At(i int) (name string, v Value)
+}
+
+// Field is one named value of a Flat event.
+type Field struct {
+	Name  string
+	Value Value
+	hash  uint64
+}
+
+// Flat is the pre-decoded event the decoders produce: fields in insertion
+// order plus an open-addressing hash index over their names. A Flat is
+// reusable: Reset keeps its memory.
+type Flat struct {
+	fields []Field
+	// index holds field position+1, 0 meaning empty; its length is a power
+	// of two at least twice the number of fields so probes stay short.
+	index []int32
+	// arena holds the bytes of decoded strings; see Decoder.
+	arena []byte
+}
+
+// Reset empties the event, keeping its memory for the next decode. Values
+// obtained before Reset must not be used after it when the event was
+// filled by a Decoder that reuses its arena.
+func (f *Flat) Reset() {
+	clear(f.fields)
+	f.fields = f.fields[:0]
+	clear(f.index)
+	f.arena = f.arena[:0]
+}
+
+// Len implements Event.
+func (f *Flat) Len() int { return len(f.fields) }
+
+// At implements Event.
+func (f *Flat) At(i int) (string, Value) { return f.fields[i].Name, f.fields[i].Value }
+
+// Get implements Event.
+func (f *Flat) Get(k Key) (Value, bool) {
+	if len(f.index) == 0 {
+		return Value{}, false
+	}
+	mask := uint64(len(f.index) - 1)
+	for i := k.Hash & mask; ; i = (i + 1) & mask {
+		p := f.index[i]
+		if p == 0 {
+			return Value{}, false
+		}
+		fl := &f.fields[p-1]
+		if fl.hash == k.Hash && fl.Name == k.Name {
+			return fl.Value, true
+		}
+	}
+}
+
+// Lookup returns the value of a field by name; it is Get for callers
+// without a precomputed Key.
+func (f *Flat) Lookup(name string) (Value, bool) { return f.Get(NewKey(name)) }
+
+// Set adds a field, or adds v to an existing field of the same name, which
+// then holds an array of both (any-element semantics).
+func (f *Flat) Set(name string, v Value) { f.setHashed(name, maphash.String(seed, name), v) }
+
+// merge combines two values of one field into an array. An object marker
+// gives way to a real value so that exists and comparisons both work.
+func merge(old, v Value) Value {
+	switch {
+	case old.Kind == KindObject:
+		return v
+	case v.Kind == KindObject:
+		return old
+	case old.Kind == KindArray:
+		old.Elems = append(old.Elems, v)
+		return old
+	}
+	return Value{Kind: KindArray, Elems: []Value{old, v}}
+}
+
+func (f *Flat) grow() {
+	n := 16
+	for n < 2*(len(f.fields)+1) {
+		n *= 2
+	}
+	if cap(f.index) >= n {
+		f.index = f.index[:n]
+		clear(f.index)
+	} else {
+		f.index = make([]int32, n)
+	}
+	mask := uint64(n - 1)
+	for p := range f.fields {
+		i := f.fields[p].hash & mask
+		for f.index[i] != 0 {
+			i = (i + 1) & mask
+		}
+		f.index[i] = int32(p + 1)
+	}
+}
+
+// NewFlat builds a Flat event from a Go map of plain JSON-like data
+// (string, bool, nil, float64, int, int64, json.Number-like fmt.Stringer
+// numbers are not accepted; []any, map[string]any). Nested maps become
+// dotted paths. It is meant for tests and small tools, not for speed.
+func NewFlat(m map[string]any) *Flat {
+	f := &Flat{}
+	for k, v := range m {
+		addGo(f, k, v)
+	}
+	return f
+}
+
+func addGo(f *Flat, name string, v any) {
+	if obj, ok := v.(map[string]any); ok {
+		f.Set(name, Value{Kind: KindObject})
+		for k, x := range obj {
+			addGo(f, name+"."+k, x)
+		}
+		return
+	}
+	f.Set(name, goValue(v))
+}
+
+func goValue(v any) Value {
+	switch x := v.(type) {
+	case nil:
+		return Null()
+	case string:
+		return String(x)
+	case bool:
+		return Bool(x)
+	case int:
+		return Int(int64(x))
+	case int64:
+		return Int(x)
+	case float64:
+		return Float(x)
+	case []any:
+		out := make([]Value, 0, len(x))
+		for _, e := range x {
+			out = append(out, goValue(e))
+		}
+		return Array(out...)
+	case map[string]any:
+		return Value{Kind: KindObject}
+	}
+	return Null()
+}
