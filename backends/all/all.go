@@ -6,6 +6,7 @@ package all
 import (
 	"github.com/sigc-dev/sigc/backends"
 	"github.com/sigc-dev/sigc/backends/irdump"
+	"github.com/sigc-dev/sigc/backends/native"
 	"github.com/sigc-dev/sigc/backends/splunk"
 )
 
@@ -13,6 +14,7 @@ import (
 func New() *backends.Registry {
 	r, err := backends.NewRegistry(
 		irdump.New(),
+		native.NewBackend(),
 		splunk.New(),
 	)
 	if err != nil {

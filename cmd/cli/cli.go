@@ -39,7 +39,9 @@ type env struct {
 type grammar struct {
 	Check   checkCmd   `cmd:"" help:"Validate Sigma rules and report every problem with file:line:col."`
 	Convert convertCmd `cmd:"" help:"Convert Sigma rules into queries for a target."`
-	List    listCmd    `cmd:"" help:"List modifiers, targets, pipelines or diagnostic codes."`
+	Match   matchCmd   `cmd:"" help:"Evaluate rules against events (JSON Lines, evtx_dump JSON, EVTX) and print one JSON line per match."`
+	Test    testCmd    `cmd:"" help:"Run rules' regression cases (regression_tests_path) and sigc test files; exit 1 on any failure."`
+	List    listCmd    `cmd:"" help:"List modifiers, targets or pipelines."`
 	Version versionCmd `cmd:"" help:"Print the sigc version."`
 }
 
