@@ -91,7 +91,7 @@ func TestDocumentDiagnostics(t *testing.T) {
 		{"list document", "- a\n", []string{"1:1 E yaml/type"}, 0},
 		{"empty mapping", "{}\n", []string{"1:1 E yaml/empty-document"}, 0},
 		{"unknown kind", "title: T\nfoo: bar\n", []string{"1:1 E rule/unknown-kind"}, 0},
-		{"legacy action", "action: global\ntitle: T\ndetection:\n  sel: a\n", []string{"1:1 E rule/legacy-action"}, 0},
+		{"legacy action repeat without previous", "action: repeat\ntitle: T\ndetection:\n  sel: a\n", []string{"1:1 E rule/legacy-action"}, 0},
 		{"other action is custom", "action: other\n" + okRule, nil, 1},
 		{"two sections", okRule + "correlation:\n  type: temporal\n", []string{"8:1 E rule/unknown-kind"}, 1},
 		{"syntax error", okRule + "x: [a,\n", []string{"8:0 E yaml/syntax"}, 0},
@@ -274,5 +274,52 @@ func TestYAML11Numbers(t *testing.T) {
 		if v.Kind != tt.kind || v.Text != tt.text {
 			t.Errorf("%s: kind %v text %q, want %v %q", tt.in, v.Kind, v.Text, tt.kind, tt.text)
 		}
+	}
+}
+
+// TestLegacyCollection: Sigma v1 action documents merge as pySigma merges
+// them.
+func TestLegacyCollection(t *testing.T) {
+	src := `action: global
+title: T
+logsource: {product: windows}
+detection:
+  sel:
+    EventID: 1
+  condition: sel and extra
+---
+logsource: {category: process_creation}
+detection:
+  extra: {Image: a.exe}
+---
+action: repeat
+detection:
+  extra: {Image: b.exe}
+---
+action: reset
+---
+title: Plain
+logsource: {product: linux}
+detection:
+  s: x
+  condition: s
+`
+	docs, l := parse(t, src)
+	if l.HasErrors() || len(docs) != 3 {
+		t.Fatalf("%d docs: %v", len(docs), l)
+	}
+	r := docs[0].Rule
+	if r.Title != "T" || r.Logsource.Product != "windows" || r.Logsource.Category != "process_creation" || len(r.Detection.Searches) != 2 {
+		t.Errorf("first: %+v %+v", r.Logsource, r.Detection.Searches)
+	}
+	if got := docs[1].Rule.Detection.Search("extra").Elems[0].Items[0].Values[0].Text; got != "b.exe" {
+		t.Errorf("repeat: extra = %q", got)
+	}
+	if docs[2].Rule.Title != "Plain" || docs[2].Rule.Logsource.Category != "" {
+		t.Errorf("after reset: %+v", docs[2].Rule.Logsource)
+	}
+	// Positions come from the document that wrote the value.
+	if p := docs[0].Rule.Detection.Search("extra").Pos; p.Line != 11 {
+		t.Errorf("merged position %v, want line 11", p)
 	}
 }

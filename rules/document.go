@@ -1,8 +1,6 @@
 package rules
 
 import (
-	"strings"
-
 	"gopkg.in/yaml.v3"
 
 	"github.com/sigc-dev/sigc/ir/diag"
@@ -19,8 +17,6 @@ var sectionKinds = []struct {
 	{"filter", KindFilter},
 }
 
-// legacyActions are the Sigma v1 collection actions.
-var legacyActions = map[string]bool{"global": true, "reset": true, "repeat": true}
 
 // document converts one YAML document (index idx of the file) into a
 // Sigma document, or returns nil when it is not one.
@@ -39,20 +35,6 @@ func (p *parser) document(n *yaml.Node, idx int) *Document {
 		return nil
 	}
 	d := &Document{File: p.file, Index: idx, Pos: p.pos(pairs[0].k)}
-
-	// The v1 collection format spreads one rule over several documents
-	// that a global document completes; pySigma merges them, which hides
-	// what the rule really is. We refuse it with a pointer to the fix.
-	for _, kv := range pairs {
-		if kv.k.Value == "action" {
-			if v := resolve(kv.v); isString(v) && legacyActions[strings.ToLower(v.Value)] {
-				p.diags.ErrorHint(diag.CodeLegacyAction, p.pos(kv.k),
-					"merge the documents of the collection into one rule document per rule",
-					"Sigma v1 `action: %s` documents are not supported", v.Value)
-				return nil
-			}
-		}
-	}
 
 	var section *pair
 	for _, sk := range sectionKinds {

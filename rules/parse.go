@@ -55,6 +55,7 @@ func (p *parser) parseAll() (docs []*Document) {
 	}
 	next := documents(p.src)
 	seenContent := false
+	var coll collection
 	for idx := 0; ; idx++ {
 		var n yaml.Node
 		err := next(&n)
@@ -71,6 +72,15 @@ func (p *parser) parseAll() (docs []*Document) {
 			continue
 		}
 		seenContent = true
+		if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
+			// Merging only walks top-level mappings; the limits on nodes,
+			// depth and aliases are checked on the result by document.
+			root := coll.apply(p, resolve(n.Content[0]))
+			if root == nil {
+				continue // a v1 global/reset document: nothing of its own
+			}
+			n.Content[0] = root
+		}
 		if d := p.document(&n, idx); d != nil {
 			docs = append(docs, d)
 		}
