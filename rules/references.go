@@ -26,6 +26,12 @@ func (c *docCtx) checkReferences(det *Detection) {
 			continue
 		}
 		r.walk(cond.Expr)
+		if cond.Agg != nil {
+			// `| near a and b` references searches too.
+			for _, name := range cond.Agg.Near {
+				r.walk(&condition.Ref{P: cond.Agg.P, Name: name})
+			}
+		}
 	}
 	if !complete {
 		return

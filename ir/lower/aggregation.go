@@ -25,7 +25,7 @@ func aggregation(doc *rules.Document, base *ir.Rule, l *diag.List) *ir.Correlati
 			agg = c.Agg
 		}
 	}
-	types := map[string]ir.CorrelationType{"count": ir.ValueCount, "sum": ir.ValueSum, "avg": ir.ValueAvg}
+	types := map[string]ir.CorrelationType{"count": ir.ValueCount, "sum": ir.ValueSum, "avg": ir.ValueAvg, "near": ir.Temporal}
 	typ, ok := types[agg.Func]
 	if !ok {
 		l.ErrorHint(diag.CodeCondPipe, agg.P, "Sigma correlations count events or values, sum or average them",
@@ -60,10 +60,24 @@ func aggregation(doc *rules.Document, base *ir.Rule, l *diag.List) *ir.Correlati
 	if agg.GroupBy != "" {
 		c.GroupBy = []string{agg.GroupBy}
 	}
-	op := map[string]ir.Op{">": ir.OpGt, ">=": ir.OpGte, "<": ir.OpLt, "<=": ir.OpLte, "=": ir.OpEq}[agg.Op]
-	c.Condition = &ir.CorrelationCondition{Op: op, Value: agg.Value}
-	if agg.Field != "" {
-		c.Condition.Field = []string{agg.Field}
+	if agg.Func == "near" {
+		// `a | near b and c`: events of a, b and c within the timeframe,
+		// which is a temporal correlation over one rule per search.
+		for _, name := range agg.Near {
+			r := nearRule(doc, base, name, agg.P, l)
+			if r == nil {
+				return nil
+			}
+			c.Rules = append(c.Rules, r)
+			c.RuleRefs = append(c.RuleRefs, r.Name)
+		}
+		c.Condition = &ir.CorrelationCondition{Op: ir.OpGte, Value: float64(len(c.Rules))}
+	} else {
+		op := map[string]ir.Op{">": ir.OpGt, ">=": ir.OpGte, "<": ir.OpLt, "<=": ir.OpLte, "=": ir.OpEq}[agg.Op]
+		c.Condition = &ir.CorrelationCondition{Op: op, Value: agg.Value}
+		if agg.Field != "" {
+			c.Condition.Field = []string{agg.Field}
+		}
 	}
 	if d, ok := parseTimespan(det.Timeframe); ok {
 		c.TimespanDur = d
@@ -73,6 +87,21 @@ func aggregation(doc *rules.Document, base *ir.Rule, l *diag.List) *ir.Correlati
 		return nil
 	}
 	return c
+}
+
+// nearRule lowers one search of a near aggregation into a rule of its own,
+// with the attributes of the base search.
+func nearRule(doc *rules.Document, base *ir.Rule, name string, at diag.Pos, l *diag.List) *ir.Rule {
+	lw := &lowerer{det: &doc.Rule.Detection, searches: map[string]ir.Expr{}}
+	e := lw.search(name, at)
+	l.Append(lw.diags)
+	if e == nil {
+		return nil
+	}
+	r := ir.CloneRule(base)
+	r.Name = "sigc_v1_near_" + refName(&doc.Rule.Meta) + "_" + name
+	r.Queries = []ir.Query{{Pos: at, Condition: name, Expr: ir.Simplify(e)}}
+	return r
 }
 
 // refName is a stable name for a rule: its id, else its name, else its

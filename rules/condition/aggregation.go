@@ -24,7 +24,12 @@ type Aggregation struct {
 	// Op is one of < <= > >= = (== is read as =).
 	Op    string
 	Value float64
+	// Near lists the searches of a `near a and b` aggregation (Func
+	// "near"): events of each must occur within the timeframe.
+	Near []string
 }
+
+var nearRE = regexp.MustCompile(`^(\s*)near\s+(.*?)\s*$`)
 
 var aggRE = regexp.MustCompile(`^(\s*)(count|sum|avg|min|max)\s*\(\s*([^()\s]*)\s*\)\s*(?:by\s+([^\s<>=]+)\s*)?(<=|>=|==|=|<|>)\s*(-?\d+(?:\.\d+)?)\s*$`)
 
@@ -41,11 +46,8 @@ func ParseAggregation(src string, at diag.Pos) (*Aggregation, diag.List) {
 		trimmed := strings.TrimSpace(src)
 		lead := len(src) - len(strings.TrimLeft(src, asciiSpace))
 		pos := at.Shift(1, lead+1)
-		if strings.HasPrefix(trimmed, "near") {
-			l.ErrorHint(diag.CodeCondPipe, pos,
-				"write one rule per search and a temporal correlation rule over them (sigma-correlation-rules-specification.md)",
-				"the Sigma v1 %q aggregation cannot be converted automatically", "near")
-			return nil, l
+		if nm := nearRE.FindStringSubmatch(src); nm != nil {
+			return parseNear(nm[2], at.Shift(1, len(nm[1])+1), pos, l)
 		}
 		l.ErrorHint(diag.CodeCondPipe, pos,
 			"write `| count() by field > N`, `| count(field) by group > N`, `| sum(field) by group > N` or `| avg(...)`; or rewrite it as a correlation rule",
@@ -61,6 +63,27 @@ func ParseAggregation(src string, at diag.Pos) (*Aggregation, diag.List) {
 	if a.Func != "count" && a.Field == "" {
 		l.Errorf(diag.CodeCondPipe, a.P, "%s() needs a field to aggregate", a.Func)
 		return nil, l
+	}
+	return a, l
+}
+
+// parseNear reads `near a and b and ...`. A negated term (`and not c`)
+// asks for the absence of events, which no correlation type expresses.
+func parseNear(terms string, at, textPos diag.Pos, l diag.List) (*Aggregation, diag.List) {
+	a := &Aggregation{P: at, Func: "near"}
+	for _, t := range strings.Split(terms, " and ") {
+		t = strings.TrimSpace(t)
+		if strings.HasPrefix(t, "not ") {
+			l.ErrorHint(diag.CodeCondPipe, textPos, "drop the negated search, or express the exclusion in each search",
+				"the Sigma v1 near aggregation %q requires the absence of events, which no correlation type expresses", strings.TrimSpace(terms))
+			return nil, l
+		}
+		if t == "" || strings.ContainsAny(t, " ()") {
+			l.ErrorHint(diag.CodeCondPipe, textPos, "write `| near search1 and search2`",
+				"cannot read the Sigma v1 near aggregation %q", strings.TrimSpace(terms))
+			return nil, l
+		}
+		a.Near = append(a.Near, t)
 	}
 	return a, l
 }

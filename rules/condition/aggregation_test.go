@@ -1,6 +1,7 @@
 package condition
 
 import (
+	"reflect"
 	"testing"
 
 	"github.com/sigc-dev/sigc/ir/diag"
@@ -18,7 +19,7 @@ func TestParseAggregation(t *testing.T) {
 		{"sum(message_size) by src_ip >= 300000", Aggregation{P: diag.Pos{File: "r.yml", Line: 9, Col: 30}, Func: "sum", Field: "message_size", GroupBy: "src_ip", Op: ">=", Value: 300000}, ""},
 		{" count() by TaskName < 5", Aggregation{P: diag.Pos{File: "r.yml", Line: 9, Col: 31}, Func: "count", GroupBy: "TaskName", Op: "<", Value: 5}, ""},
 		{" count() == 1", Aggregation{P: diag.Pos{File: "r.yml", Line: 9, Col: 31}, Func: "count", Op: "=", Value: 1}, ""},
-		{" near selection2", Aggregation{}, diag.CodeCondPipe},
+		{" near selection1 and not filter", Aggregation{}, diag.CodeCondPipe},
 		{" sum() > 5", Aggregation{}, diag.CodeCondPipe},
 		{" count() by", Aggregation{}, diag.CodeCondPipe},
 	}
@@ -30,8 +31,15 @@ func TestParseAggregation(t *testing.T) {
 			}
 			continue
 		}
-		if a == nil || *a != tt.want {
+		if a == nil || !reflect.DeepEqual(*a, tt.want) {
 			t.Errorf("%q: got %+v (%v), want %+v", tt.in, a, l, tt.want)
 		}
+	}
+}
+
+func TestParseNear(t *testing.T) {
+	a, l := ParseAggregation(" near sel2 and sel3 ", diag.Pos{File: "r.yml", Line: 3, Col: 20})
+	if l.HasErrors() || a.Func != "near" || len(a.Near) != 2 || a.Near[0] != "sel2" || a.Near[1] != "sel3" || a.P.Col != 21 {
+		t.Fatalf("%+v %v", a, l)
 	}
 }
