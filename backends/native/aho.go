@@ -1,28 +1,31 @@
 package native
 
-import "unicode/utf8"
-
 // automaton is an Aho-Corasick automaton compiled to a dense DFA over
-// byte classes, matching case-insensitively (ASCII folding; see fold.go for
-// the two non-ASCII runes that fold to ASCII letters).
+// byte classes. Patterns are folded literals (see fold.go); the class
+// table maps both cases of an ASCII letter to one class, so an ASCII value
+// can be scanned as it is, and any other value is folded first.
 //
-// Why a DFA: the prefilter scans every byte of every event, so the inner
-// loop must be one table load per byte. Bytes that occur in no pattern
-// share class 0, which keeps rows short (a few dozen classes), so the
-// table stays small even for thousands of literals.
+// Why a DFA: the inner loop is one table load per byte. Bytes that occur
+// in no pattern share class 0, which keeps rows short; one automaton per
+// field (index.go) keeps the state count small, and a field is only
+// scanned when a candidate rule needs it.
 type automaton struct {
-	class  [256]uint8
-	ncls   int32
-	delta  []int32   // row offsets (state*ncls); negative (^off) marks a state with outputs
-	outs   [][]int32 // by state: pattern ids ending there, fail-chain included
-	npats  int
+	class [256]uint8
+	ncls  int32
+	// delta holds row offsets (state*ncls); a negative entry (^off) marks
+	// a state with outputs.
+	delta []int32
+	// outs[outAt[s]:outAt[s+1]] are the pattern ids ending in state s,
+	// failure chain included.
+	outAt  []int32
+	outs   []int32
 	states int
 }
 
-// newAutomaton builds the automaton; patterns must be folded already.
+// newAutomaton builds the automaton of folded patterns; pattern ids are
+// indexes into pats.
 func newAutomaton(pats []string) *automaton {
-	a := &automaton{npats: len(pats)}
-	// Byte classes over folded bytes.
+	a := &automaton{}
 	var used [256]bool
 	for _, p := range pats {
 		for i := 0; i < len(p); i++ {
@@ -41,45 +44,42 @@ func newAutomaton(pats []string) *automaton {
 		a.class[b] = clsOf[lowerASCII[b]]
 	}
 	a.ncls = n
-	// Trie.
-	type tnode struct {
-		next map[uint8]int32
-		out  []int32
-	}
-	trie := []tnode{{next: map[uint8]int32{}}}
+	// Trie, with edges in one map keyed by state and class.
+	next := map[int64]int32{}
+	edge := func(s int32, c uint8) int64 { return int64(s)<<8 | int64(c) }
+	out := [][]int32{nil}
 	for id, p := range pats {
 		s := int32(0)
 		for i := 0; i < len(p); i++ {
 			c := clsOf[p[i]]
-			nx, ok := trie[s].next[c]
+			nx, ok := next[edge(s, c)]
 			if !ok {
-				nx = int32(len(trie))
-				trie = append(trie, tnode{next: map[uint8]int32{}})
-				trie[s].next[c] = nx
+				nx = int32(len(out))
+				out = append(out, nil)
+				next[edge(s, c)] = nx
 			}
 			s = nx
 		}
-		trie[s].out = append(trie[s].out, int32(id))
+		out[s] = append(out[s], int32(id))
 	}
-	ns := int32(len(trie))
+	ns := int32(len(out))
 	a.states = int(ns)
-	goto_ := make([]int32, ns*n) // state ids
+	goto_ := make([]int32, ns*n)
 	fail := make([]int32, ns)
-	a.outs = make([][]int32, ns)
 	// BFS from the root fills the DFA rows: a missing edge follows the
 	// failure link, whose row is already complete.
 	queue := make([]int32, 0, ns)
 	for c := int32(0); c < n; c++ {
-		if nx, ok := trie[0].next[uint8(c)]; ok {
+		if nx, ok := next[edge(0, uint8(c))]; ok {
 			goto_[c] = nx
 			queue = append(queue, nx)
 		}
 	}
 	for qi := 0; qi < len(queue); qi++ {
 		s := queue[qi]
-		a.outs[s] = append(append([]int32(nil), trie[s].out...), a.outs[fail[s]]...)
+		out[s] = append(out[s], out[fail[s]]...)
 		for c := int32(0); c < n; c++ {
-			if nx, ok := trie[s].next[uint8(c)]; ok {
+			if nx, ok := next[edge(s, uint8(c))]; ok {
 				fail[nx] = goto_[fail[s]*n+c]
 				goto_[s*n+c] = nx
 				queue = append(queue, nx)
@@ -88,10 +88,15 @@ func newAutomaton(pats []string) *automaton {
 			}
 		}
 	}
+	a.outAt = make([]int32, ns+1)
+	for s := range out {
+		a.outAt[s+1] = a.outAt[s] + int32(len(out[s]))
+		a.outs = append(a.outs, out[s]...)
+	}
 	a.delta = make([]int32, ns*n)
 	for i, t := range goto_ {
 		off := t * n
-		if len(a.outs[t]) > 0 {
+		if len(out[t]) > 0 {
 			off = ^off
 		}
 		a.delta[i] = off
@@ -99,39 +104,5 @@ func newAutomaton(pats []string) *automaton {
 	return a
 }
 
-// scan feeds s through the automaton and calls hit for every pattern that
-// occurs in it (possibly more than once).
-func (a *automaton) scan(s string, hit func(pat int32)) {
-	delta, cls := a.delta, &a.class
-	off := int32(0)
-	for i := 0; i < len(s); i++ {
-		b := s[i]
-		c := int32(cls[b])
-		if b >= utf8.RuneSelf {
-			// KELVIN SIGN and LONG S fold to 'k' and 's'.
-			if b == 0xE2 && i+2 < len(s) && s[i+1] == 0x84 && s[i+2] == 0xAA {
-				c = int32(cls['k'])
-				i += 2
-			} else if b == 0xC5 && i+1 < len(s) && s[i+1] == 0xBF {
-				c = int32(cls['s'])
-				i++
-			}
-		}
-		off = delta[off+c]
-		if off < 0 {
-			off = ^off
-			for _, p := range a.outs[off/a.ncls] {
-				hit(p)
-			}
-		}
-	}
-}
-
-// bytes returns the approximate memory the automaton holds.
-func (a *automaton) bytes() int {
-	n := len(a.delta) * 4
-	for _, o := range a.outs {
-		n += 24 + 4*len(o)
-	}
-	return n
-}
+// bytes returns the memory the automaton holds.
+func (a *automaton) bytes() int { return 4 * (len(a.delta) + len(a.outAt) + len(a.outs)) }

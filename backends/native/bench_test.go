@@ -103,7 +103,7 @@ func syntheticRules(n int) []*ir.Rule {
 		case 2:
 			sel = and(str("TargetObject", fmt.Sprintf(`*\Software\Run%d\*`, i)), not(str("Image", `C:\Windows\System32\svchost.exe`)))
 		default:
-			sel = or(str("", fmt.Sprintf("keyword-%d", i)), str("OriginalFileName", fmt.Sprintf("name%d.exe", i)),
+			sel = or(str("", fmt.Sprintf("*keyword-%d*", i)), str("OriginalFileName", fmt.Sprintf("name%d.exe", i)),
 				str("OriginalFileName", fmt.Sprintf("alt%d.exe", i)), str("OriginalFileName", "psexec.c"), str("OriginalFileName", "mimi.exe"))
 		}
 		out = append(out, rule(fmt.Sprintf("synthetic-%d", i), and(str("Channel", ch), num("EventID", id), sel)))
@@ -221,7 +221,7 @@ func BenchmarkProgram(b *testing.B) {
 		{name: "glob", expr: str("CommandLine", `*draft*long*`)},
 		{name: "set", expr: or(str("User", "a"), str("User", "b"), str("User", "c"), str("User", `corp\kwang`))},
 		{name: "regex", expr: re("CommandLine", `-draft \d+`, "")},
-		{name: "keyword", expr: str("", "kwang")},
+		{name: "keyword", expr: str("", "*kwang*")},
 		{name: "number", expr: num("EventID", 1)},
 	}
 	for _, c := range cases {

@@ -206,17 +206,16 @@ func valueName(v ir.Value) string {
 	return strings.ToLower(strings.TrimPrefix(fmt.Sprintf("%T", v), "ir."))
 }
 
-// stringPred classifies a pattern. Keywords search every value, so their
-// pattern is wrapped in `*…*` (adding stars is idempotent).
+// stringPred classifies a pattern. A keyword's pattern is used as it is,
+// anchored, against each value: lowering already made a plain keyword
+// `*v*` and a `|startswith` keyword `v*`, so wrapping it again here would
+// lose that anchor.
 func (c *compiler) stringPred(m *ir.Match, p ir.Pattern) pred {
 	if p.HasPlaceholders() {
 		c.diags.ErrorHint(diag.CodePipelinePlaceholder, m.P,
 			"resolve placeholders with a pipeline (value_placeholders or wildcard_placeholders)",
 			"unresolved placeholder in %q", p.SigmaString())
 		return constPred(false)
-	}
-	if m.IsKeyword() {
-		p = p.WithStar(true, true)
 	}
 	fold := func(s string) string {
 		if m.Cased {

@@ -26,10 +26,12 @@
 // Arrays match when any element matches. null holds when the field is absent
 // or JSON null; exists holds when the key is present, whatever its value.
 // Every positive comparison on an absent (or null) field is false, so
-// Not(match) — how neq is lowered — is true on a missing field. Keywords
-// (field-less matches) search every scalar value of the event (strings,
-// numbers by their text, booleans as true/false) with the pattern wrapped
-// in `*…*`. Regexes are unanchored RE2 searches with the flags i, m, s.
+// Not(match) — how neq is lowered — is true on a missing field. A keyword
+// (field-less match) holds when any scalar value of the event (strings,
+// numbers by their text, booleans as true/false) matches its pattern as an
+// anchored glob; lowering has already written a plain keyword as `*v*`
+// and a `|startswith` keyword as `v*`, so the matcher adds no wildcards.
+// Regexes are unanchored RE2 searches with the flags i, m, s.
 // CIDR matches string IP addresses, v4 and v6. A field reference compares a
 // field with another field's value of the same event. Time parts (minute …
 // year, week = ISO week) are taken from a timestamp string in RFC 3339 or a

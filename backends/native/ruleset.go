@@ -4,7 +4,6 @@ import (
 	"math/bits"
 	"sort"
 	"sync"
-	"unicode/utf8"
 
 	"github.com/sigc-dev/sigc/ir"
 	"github.com/sigc-dev/sigc/ir/diag"
@@ -15,13 +14,15 @@ import (
 // only then runs the candidates' Programs:
 //
 //   - routing: equality tests every query of a rule requires (the
-//     Channel/EventID conditions a logsource pipeline adds, and any other
-//     top-level field = literal) index the rule by field and value; an
-//     event only reaches rules whose required values it has;
-//   - literals: for each rule, a set of substrings one of which must occur
-//     in some value of the event (for `Image|endswith: '\calc.exe'` that
-//     is "\calc.exe"); one Aho-Corasick pass over the event's values finds
-//     them all, and rules none of whose literals occur are skipped.
+//     Channel/EventID conditions a logsource pipeline adds) index the rule
+//     by field and value; an event only reaches rules whose required
+//     values it has;
+//   - the field index: for each rule, up to two necessary conditions, each
+//     a set of field tests one of which must hold (for
+//     `Image|endswith: '\calc.exe'` that is "Image ends with \calc.exe").
+//     Whole values are found by a hash lookup, prefixes, suffixes and
+//     substrings by one Aho-Corasick pass over that field's value only,
+//     and a field is read only when a remaining candidate needs it.
 //
 // Both filters are conservative: they never drop a rule that could match.
 // A RuleSet is immutable and safe for concurrent use; per-goroutine
@@ -31,11 +32,8 @@ type RuleSet struct {
 	words  int
 	all    []uint64
 	routes []route
-	// Literal prefilter: noLit has the rules without a literal clause.
-	ac      *automaton
-	noLit   []uint64
-	patRule [][]int32
-	pool    sync.Pool
+	idx    *index // nil without prefilters
+	pool   sync.Pool
 }
 
 // route is one routing field: the rules that do not require it, and for
@@ -50,14 +48,14 @@ type route struct {
 type Option func(*config)
 
 type config struct {
-	noRouting, noLiterals bool
-	maxRoutes             int
+	noRouting, noIndex bool
+	maxRoutes          int
 }
 
 // WithoutPrefilter disables both prefilters, so every rule is evaluated
 // on every event; tests use it to check that the prefilters change nothing.
 func WithoutPrefilter() Option {
-	return func(c *config) { c.noRouting, c.noLiterals = true, true }
+	return func(c *config) { c.noRouting, c.noIndex = true, true }
 }
 
 // Stats describes the prefilters of a RuleSet.
@@ -65,8 +63,11 @@ type Stats struct {
 	Rules         int
 	RoutingFields []string
 	Routed        int // rules indexed by at least one routing field
-	WithLiterals  int // rules with a literal clause
-	Literals      int // distinct literals in the automaton
+	Indexed       int // rules with at least one necessary condition
+	Always        int // rules without one: evaluated on every routed event
+	IndexFields   int // fields with atoms
+	ExactKeys     int // whole values in the hash maps
+	Patterns      int // prefix, suffix and substring patterns
 	ACStates      int
 	ACBytes       int
 }
@@ -82,10 +83,20 @@ func (rs *RuleSet) Stats() Stats {
 		}
 	}
 	st.Routed = popcount(routed)
-	st.WithLiterals = len(rs.progs) - popcount(rs.noLit)
-	if rs.ac != nil {
-		st.Literals, st.ACStates, st.ACBytes = rs.ac.npats, rs.ac.states, rs.ac.bytes()
+	st.Always = len(rs.progs)
+	if idx := rs.idx; idx != nil {
+		st.Always = idx.always
+		st.IndexFields = len(idx.fields)
+		for _, f := range idx.fields {
+			st.ExactKeys += len(f.exact)
+			st.Patterns += len(f.pats)
+			if f.ac != nil {
+				st.ACStates += f.ac.states
+				st.ACBytes += f.ac.bytes()
+			}
+		}
 	}
+	st.Indexed = len(rs.progs) - st.Always
 	return st
 }
 
@@ -100,7 +111,7 @@ func popcount(b []uint64) int {
 // NewRuleSet compiles rules. A rule that does not compile is left out; its
 // diagnostics are in the returned list, and the rest still work.
 func NewRuleSet(rules []*ir.Rule, opts ...Option) (*RuleSet, diag.List) {
-	cfg := config{maxRoutes: 8}
+	cfg := config{maxRoutes: 4}
 	for _, o := range opts {
 		o(&cfg)
 	}
@@ -124,13 +135,12 @@ func NewRuleSet(rules []*ir.Rule, opts ...Option) (*RuleSet, diag.List) {
 	if !cfg.noRouting {
 		rs.buildRoutes(kept, cfg.maxRoutes)
 	}
-	rs.noLit = append([]uint64(nil), rs.all...)
-	if !cfg.noLiterals {
+	if !cfg.noIndex {
 		routed := map[string]bool{}
 		for _, r := range rs.routes {
 			routed[r.key.Name] = true
 		}
-		rs.buildLiterals(kept, routed)
+		rs.idx = buildIndex(kept, rs.words, rs.all, routed)
 	}
 	rs.pool.New = func() any { return rs.NewMatcher() }
 	return rs, diags
@@ -161,7 +171,9 @@ func (rs *RuleSet) buildRoutes(rules []*ir.Rule, maxRoutes int) {
 		return fields[a] < fields[b]
 	})
 	for _, f := range fields {
-		if len(rs.routes) == maxRoutes || count[f] < 2 {
+		// A routing field costs a lookup and a bitset pass per event; one
+		// few rules require is better left to the field index.
+		if len(rs.routes) == maxRoutes || count[f] < max(2, len(rules)/32) {
 			break
 		}
 		rt := route{key: NewKey(f), notReq: append([]uint64(nil), rs.all...), byVal: map[string][]uint64{}}
@@ -259,174 +271,40 @@ func eqValue(m *ir.Match) (string, bool) {
 	return "", false
 }
 
-// Literal prefilter.
-
-// minLiteral is the shortest literal worth indexing: shorter ones occur in
-// nearly every event and would only cost time.
-const minLiteral = 3
-
-// maxLiteral truncates long literals; any substring of a required
-// substring is required too, and shorter patterns keep the DFA small.
-const maxLiteral = 24
-
-// buildLiterals indexes each rule's literal clause. Routing tests inside
-// an And are not candidates for it: the routing filter already checks
-// them, and their values ("Microsoft-Windows-Sysmon/Operational") occur in
-// every event of the channel, so as literals they would select nothing.
-func (rs *RuleSet) buildLiterals(rules []*ir.Rule, routed map[string]bool) {
-	ids := map[string]int32{}
-	var pats []string
-	for i, r := range rules {
-		cl, ok := ruleClause(r, routed)
-		if !ok {
-			continue
-		}
-		rs.noLit[i/64] &^= 1 << (i % 64)
-		for _, l := range cl {
-			id, ok := ids[l]
-			if !ok {
-				id = int32(len(pats))
-				ids[l] = id
-				pats = append(pats, l)
-				rs.patRule = append(rs.patRule, nil)
-			}
-			if rr := rs.patRule[id]; len(rr) == 0 || rr[len(rr)-1] != int32(i) {
-				rs.patRule[id] = append(rr, int32(i))
-			}
-		}
-	}
-	if len(pats) > 0 {
-		rs.ac = newAutomaton(pats)
-	}
-}
-
-// ruleClause returns literals one of which must occur in the event for r
-// to match, or false when no such set is known.
-func ruleClause(r *ir.Rule, routed map[string]bool) ([]string, bool) {
-	var out []string
-	for _, q := range r.Queries {
-		cl, ok := clauseOf(q.Expr, routed)
-		if !ok {
-			return nil, false
-		}
-		out = append(out, cl...)
-	}
-	if len(r.Queries) == 0 || score(out) < minLiteral {
-		return nil, false
-	}
-	return out, true
-}
-
-// score is the length of a clause's shortest literal: the longer, the more
-// selective. An empty clause (the expression can never match) scores best.
-func score(cl []string) int {
-	s := 1 << 30
-	for _, l := range cl {
-		s = min(s, len(l))
-	}
-	return s
-}
-
-func clauseOf(e ir.Expr, routed map[string]bool) ([]string, bool) {
-	switch n := e.(type) {
-	case *ir.Match:
-		return matchLiteral(n)
-	case *ir.Const:
-		if !n.Value {
-			return []string{}, true
-		}
-	case *ir.Or:
-		var out []string
-		for _, t := range n.Terms {
-			cl, ok := clauseOf(t, routed)
-			if !ok {
-				return nil, false
-			}
-			out = append(out, cl...)
-		}
-		return out, true
-	case *ir.And:
-		var best []string
-		found := false
-		for _, t := range n.Terms {
-			if isRouting(t, routed) {
-				continue
-			}
-			if cl, ok := clauseOf(t, routed); ok && (!found || score(cl) > score(best)) {
-				best, found = cl, true
-			}
-		}
-		return best, found
-	}
-	return nil, false
-}
-
-// isRouting reports whether an And term is itself a routing test.
-func isRouting(e ir.Expr, routed map[string]bool) bool {
-	for f := range requiredEq(e) {
-		if routed[f] {
-			return true
-		}
-	}
-	return false
-}
-
-// matchLiteral returns the longest ASCII run of a string match's literal
-// text, folded. Non-ASCII characters are cut out because their case
-// variants may have other bytes; ASCII letters are safe because the
-// scanner folds the event the same way.
-func matchLiteral(m *ir.Match) ([]string, bool) {
-	if m.Op != ir.OpEq || m.Part != ir.PartNone {
-		return nil, false
-	}
-	v, ok := m.Value.(ir.String)
-	if !ok {
-		return nil, false
-	}
-	best := ""
-	for _, t := range v.Pattern {
-		if t.Kind != ir.TokLit {
-			continue
-		}
-		s := t.Text
-		for len(s) > 0 {
-			j := 0
-			for j < len(s) && s[j] < utf8.RuneSelf {
-				j++
-			}
-			if j > len(best) {
-				best = s[:j]
-			}
-			for j < len(s) && s[j] >= utf8.RuneSelf {
-				j++
-			}
-			s = s[j:]
-		}
-	}
-	if len(best) < minLiteral {
-		return nil, false
-	}
-	if len(best) > maxLiteral {
-		best = best[:maxLiteral]
-	}
-	return []string{foldString(best)}, true
-}
-
 // Matcher holds the per-goroutine scratch state of a RuleSet. Use one per
 // goroutine, or call RuleSet.Match, which pools them.
 type Matcher struct {
-	rs              *RuleSet
-	cand, tmp, lits []uint64
-	stamp           []uint32
-	gen             uint32
+	rs   *RuleSet
+	cand []uint64
+	hit  [maxSlots][]uint64
+	buf  []byte // the folded value being looked up
+	// Routing results by the routing fields' values: events of one
+	// channel and EventID share the candidates and the fields to read, so
+	// routing and the choice of fields run once per combination.
+	routed map[string]*routing
+	key    []byte
+	spare  routing
 }
+
+// routing is the outcome of the routing filter for one combination of
+// routing values.
+type routing struct {
+	cand []uint64
+	// fields lists the index fields that some candidate has atoms on.
+	fields []int32
+}
+
+// maxRouted bounds the routing cache; past it (an input with ever-new
+// EventIDs) routing is computed per event.
+const maxRouted = 1024
 
 // NewMatcher returns scratch state for one goroutine.
 func (rs *RuleSet) NewMatcher() *Matcher {
-	m := &Matcher{rs: rs, cand: make([]uint64, rs.words), tmp: make([]uint64, rs.words), lits: make([]uint64, rs.words)}
-	if rs.ac != nil {
-		m.stamp = make([]uint32, rs.ac.npats)
+	m := &Matcher{rs: rs, cand: make([]uint64, rs.words), buf: make([]byte, 0, 256), routed: map[string]*routing{}}
+	for s := range m.hit {
+		m.hit[s] = make([]uint64, rs.words)
 	}
+	m.spare.cand = make([]uint64, rs.words)
 	return m
 }
 
@@ -443,23 +321,11 @@ func (rs *RuleSet) Match(ev Event, dst []*Program) []*Program {
 // Matcher must not be used by two goroutines at once.
 func (m *Matcher) Match(ev Event, dst []*Program) []*Program {
 	rs := m.rs
+	rt := m.routing(ev)
 	cand := m.cand
-	copy(cand, rs.all)
-	for ri := range rs.routes {
-		rt := &rs.routes[ri]
-		copy(m.tmp, rt.notReq)
-		if v, ok := ev.Get(rt.key); ok {
-			m.route(rt, v)
-		}
-		for i := range cand {
-			cand[i] &= m.tmp[i]
-		}
-	}
-	if rs.ac != nil && m.needLiterals() {
-		m.literals(ev)
-		for i := range cand {
-			cand[i] &= m.lits[i]
-		}
+	copy(cand, rt.cand)
+	if rs.idx != nil {
+		m.filter(ev, rt.fields)
 	}
 	for wi, w := range cand {
 		for w != 0 {
@@ -473,12 +339,71 @@ func (m *Matcher) Match(ev Event, dst []*Program) []*Program {
 	return dst
 }
 
-// route marks in m.tmp the rules that accept value v of a routing field.
-func (m *Matcher) route(rt *route, v Value) {
+// routing returns the routing outcome for ev, from the cache when the
+// routing values are all scalars (or absent).
+func (m *Matcher) routing(ev Event) *routing {
+	rs := m.rs
+	m.key = m.key[:0]
+	cacheable := true
+	for ri := range rs.routes {
+		v, ok := ev.Get(rs.routes[ri].key)
+		switch {
+		case !ok:
+			m.key = append(m.key, 0)
+		case v.IsScalar():
+			m.key = append(m.key, 1)
+			m.key = append(m.key, v.Str...)
+			m.key = append(m.key, 0)
+		default:
+			cacheable = false
+		}
+	}
+	if cacheable {
+		if r, ok := m.routed[string(m.key)]; ok {
+			return r
+		}
+	}
+	r := &m.spare
+	if cacheable && len(m.routed) < maxRouted {
+		r = &routing{cand: make([]uint64, rs.words)}
+		m.routed[string(m.key)] = r
+	}
+	m.route(ev, r)
+	return r
+}
+
+// route computes the routing outcome for ev into r.
+func (m *Matcher) route(ev Event, r *routing) {
+	rs := m.rs
+	copy(r.cand, rs.all)
+	tmp := m.hit[0] // free until filter runs
+	for ri := range rs.routes {
+		rt := &rs.routes[ri]
+		copy(tmp, rt.notReq)
+		if v, ok := ev.Get(rt.key); ok {
+			m.routeValue(rt, v, tmp)
+		}
+		for i := range r.cand {
+			r.cand[i] &= tmp[i]
+		}
+	}
+	r.fields = r.fields[:0]
+	if rs.idx != nil {
+		for fi := range rs.idx.fields {
+			if intersects(r.cand, rs.idx.fields[fi].rules) {
+				r.fields = append(r.fields, int32(fi))
+			}
+		}
+	}
+}
+
+// routeValue marks in acc the rules that accept value v of a routing
+// field.
+func (m *Matcher) routeValue(rt *route, v Value, acc []uint64) {
 	switch v.Kind {
 	case KindArray:
 		for _, e := range v.Elems {
-			m.route(rt, e)
+			m.routeValue(rt, e, acc)
 		}
 		return
 	case KindString, KindNumber, KindBool:
@@ -486,76 +411,20 @@ func (m *Matcher) route(rt *route, v Value) {
 		return
 	}
 	s := v.Str
-	m.mark(rt, s)
+	m.mark(rt, s, acc)
 	// Numbers equal by value ("4624.0", "04624") route by canonical text.
 	if looksNumeric(s) {
 		if c := canonicalNumber(s); c != s {
-			m.mark(rt, c)
+			m.mark(rt, c, acc)
 		}
 	}
 }
 
-func (m *Matcher) mark(rt *route, s string) {
-	var buf [128]byte
-	var key []byte
-	if len(s) <= len(buf) && isASCII(s) {
-		key = buf[:len(s)]
-		for i := 0; i < len(s); i++ {
-			key[i] = lowerASCII[s[i]]
-		}
-	} else {
-		key = []byte(foldString(s))
-	}
-	if bs, ok := rt.byVal[string(key)]; ok {
+func (m *Matcher) mark(rt *route, s string, acc []uint64) {
+	m.buf = foldInto(m.buf[:0], s, isASCII(s))
+	if bs, ok := rt.byVal[string(m.buf)]; ok {
 		for i, w := range bs {
-			m.tmp[i] |= w
+			acc[i] |= w
 		}
-	}
-}
-
-// needLiterals reports whether any candidate still depends on the literal
-// prefilter; if not, the scan is skipped.
-func (m *Matcher) needLiterals() bool {
-	for i, w := range m.cand {
-		if w&^m.rs.noLit[i] != 0 {
-			return true
-		}
-	}
-	return false
-}
-
-// literals scans every scalar value of ev once and fills m.lits.
-func (m *Matcher) literals(ev Event) {
-	rs := m.rs
-	copy(m.lits, rs.noLit)
-	m.gen++
-	if m.gen == 0 {
-		clear(m.stamp)
-		m.gen = 1
-	}
-	for i, n := 0, ev.Len(); i < n; i++ {
-		_, v := ev.At(i)
-		m.scanValue(v)
-	}
-}
-
-func (m *Matcher) scanValue(v Value) {
-	switch v.Kind {
-	case KindString, KindNumber, KindBool:
-		m.rs.ac.scan(v.Str, m.hit)
-	case KindArray:
-		for _, e := range v.Elems {
-			m.scanValue(e)
-		}
-	}
-}
-
-func (m *Matcher) hit(p int32) {
-	if m.stamp[p] == m.gen {
-		return
-	}
-	m.stamp[p] = m.gen
-	for _, r := range m.rs.patRule[p] {
-		m.lits[r/64] |= 1 << (r % 64)
 	}
 }

@@ -18,10 +18,10 @@ import (
 
 type convertCmd struct {
 	Target          string   `short:"t" required:"" help:"Target: see 'sigc list targets'."`
-	Pipeline        []string `short:"p" name:"pipeline" help:"Processing pipeline: a built-in name, a YAML file or a directory of them (repeatable)."`
+	Pipeline        []string `short:"p" name:"pipeline" sep:"none" help:"Processing pipeline: a built-in name, a YAML file or a directory of them (repeatable)."`
 	WithoutPipeline bool     `name:"without-pipeline" help:"Do not apply the target's default pipelines."`
 	Format          string   `short:"f" default:"default" help:"Output format: 'json' (one JSON object per rule and line) or one of the target's formats (see 'sigc list targets')."`
-	Option          []string `short:"O" name:"option" help:"Backend option key=value (repeatable)."`
+	Option          []string `short:"O" name:"option" sep:"none" help:"Backend option key=value (repeatable)."`
 	Output          string   `short:"o" default:"-" help:"Write the output to this file instead of standard output."`
 	Paths           []string `arg:"" name:"path" help:"Sigma files or directories (recursive, *.yml/*.yaml); - reads standard input."`
 }

@@ -20,8 +20,8 @@ import (
 )
 
 type matchCmd struct {
-	Rules           []string `short:"r" name:"rules" required:"" help:"Sigma rule files or directories (repeatable)."`
-	Pipeline        []string `short:"p" name:"pipeline" help:"Processing pipeline: a built-in name, a YAML file or a directory (repeatable)."`
+	Rules           []string `short:"r" name:"rules" sep:"none" required:"" help:"Sigma rule files or directories (repeatable)."`
+	Pipeline        []string `short:"p" name:"pipeline" sep:"none" help:"Processing pipeline: a built-in name, a YAML file or a directory (repeatable)."`
 	WithoutPipeline bool     `name:"without-pipeline" help:"Do not apply the native target's default pipeline (Windows logsource routing)."`
 	Input           string   `name:"input-format" enum:"auto,json,winjson,evtx" default:"auto" help:"Event format: auto (EVTX by magic, else JSON), json (flat or nested objects), winjson (evtx_dump JSON), evtx."`
 	Workers         int      `short:"j" default:"0" help:"Matching goroutines (0 = one per core)."`

@@ -22,7 +22,7 @@ import (
 )
 
 type testCmd struct {
-	Pipeline        []string `short:"p" name:"pipeline" help:"Processing pipeline: a built-in name, a YAML file or a directory (repeatable)."`
+	Pipeline        []string `short:"p" name:"pipeline" sep:"none" help:"Processing pipeline: a built-in name, a YAML file or a directory (repeatable)."`
 	WithoutPipeline bool     `name:"without-pipeline" help:"Do not apply the native target's default pipeline (Windows logsource routing)."`
 	Format          string   `short:"f" enum:"text,json" default:"text" help:"Output format."`
 	Verbose         bool     `short:"v" help:"List passing cases too."`
