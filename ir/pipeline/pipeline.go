@@ -149,15 +149,38 @@ func yamlErrorPos(file string, err error) diag.Pos {
 }
 
 func firstCommentLine(comments ...string) string {
+	// The first sentence of the first comment paragraph, which may wrap
+	// over several lines.
+	var words []string
 	for _, c := range comments {
 		for _, line := range strings.Split(c, "\n") {
 			line = strings.TrimSpace(strings.TrimLeft(strings.TrimSpace(line), "#"))
-			if line != "" {
-				return line
+			if line == "" {
+				if len(words) > 0 {
+					return sentence(words)
+				}
+				continue
 			}
+			words = append(words, line)
+		}
+		if len(words) > 0 {
+			return sentence(words)
 		}
 	}
 	return ""
+}
+
+// sentenceEnd is a full stop followed by the start of a new sentence
+// (not the "..." of an elided example).
+var sentenceEnd = regexp.MustCompile(`[^.]\.\s+[A-Z]`)
+
+// sentence joins lines and cuts after the first full stop.
+func sentence(lines []string) string {
+	s := strings.Join(lines, " ")
+	if loc := sentenceEnd.FindStringIndex(s); loc != nil {
+		s = s[:loc[0]+2]
+	}
+	return s
 }
 
 // forEach calls fn for every entry of an optional list.
