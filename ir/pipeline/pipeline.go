@@ -172,7 +172,7 @@ func firstCommentLine(comments ...string) string {
 
 // sentenceEnd is a full stop followed by the start of a new sentence
 // (not the "..." of an elided example).
-var sentenceEnd = regexp.MustCompile(`[^.]\.\s+[A-Z]`)
+var sentenceEnd = regexp.MustCompile(`[^.]\.\s`)
 
 // sentence joins lines and cuts after the first full stop.
 func sentence(lines []string) string {
