@@ -5,6 +5,7 @@ package all
 
 import (
 	"github.com/sigc-dev/sigc/backends"
+	"github.com/sigc-dev/sigc/backends/golang"
 	"github.com/sigc-dev/sigc/backends/irdump"
 	"github.com/sigc-dev/sigc/backends/native"
 	"github.com/sigc-dev/sigc/backends/splunk"
@@ -13,6 +14,7 @@ import (
 // New returns a registry with every target.
 func New() *backends.Registry {
 	r, err := backends.NewRegistry(
+		golang.New(),
 		irdump.New(),
 		native.NewBackend(),
 		splunk.New(),
