@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -266,4 +267,51 @@ func TestRegressionCorpus(t *testing.T) {
 		t.Errorf("%d regression cases passed, want 152", pass)
 	}
 	t.Log(strings.TrimSpace(errOut[strings.LastIndex(strings.TrimSpace(errOut), "\n")+1:]))
+}
+
+// TestCorpusPlaceholdersWithVars: the corpus rules that fail only for
+// unresolved placeholders all convert to Splunk once a pipeline gives
+// their vars (pySigma's value_placeholders), and the values appear.
+func TestCorpusPlaceholdersWithVars(t *testing.T) {
+	dirs := corpus.RuleDirs(t)
+	out, _, _ := run(t, "", append([]string{"convert", "-t", "splunk", "-f", "json"}, dirs...)...)
+	names := map[string]bool{}
+	failing := 0
+	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+		var r ruleJSON
+		if err := json.Unmarshal([]byte(l), &r); err != nil {
+			t.Fatal(err)
+		}
+		if r.Queries != nil {
+			continue
+		}
+		failing++
+		for _, d := range r.Diagnostics {
+			if d.Code != "pipeline/placeholder" {
+				t.Errorf("%s fails with %s: %s", r.Source, d.Code, d.Msg)
+			}
+			if i := strings.Index(d.Msg, "placeholder %"); i >= 0 {
+				rest := d.Msg[i+len("placeholder %"):]
+				names[rest[:strings.IndexByte(rest, '%')]] = true
+			}
+		}
+	}
+	if failing != 25 {
+		t.Errorf("%d rules fail without vars, want 25 (pySigma: 25 placeholders)", failing)
+	}
+	var b strings.Builder
+	b.WriteString("name: corpus vars\npriority: 10\nvars:\n")
+	for n := range names {
+		fmt.Fprintf(&b, "  %s: ['sigc-%s-1', 'sigc-%s-2']\n", n, strings.ToLower(n), strings.ToLower(n))
+	}
+	b.WriteString("transformations:\n  - type: value_placeholders\n")
+	pipe := writeFile(t, "vars.yml", b.String())
+	out, errOut, st := run(t, "", append([]string{"convert", "-t", "splunk", "-p", pipe, "-o", filepath.Join(t.TempDir(), "out.spl")}, dirs...)...)
+	if st != ExitOK {
+		t.Fatalf("with vars: status %d\n%.2000s", st, errOut)
+	}
+	one := filepath.Join(dirs[0], "..", "rules-placeholder", "windows", "process_creation", "proc_creation_win_userdomain_variable_enumeration.yml")
+	if out, _, st = run(t, "", "convert", "-t", "splunk", "-p", pipe, one); st != ExitOK || !strings.Contains(out, "sigc-userdomain-1") {
+		t.Errorf("placeholder values missing: %d %s", st, out)
+	}
 }

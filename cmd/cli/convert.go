@@ -61,7 +61,7 @@ func (c *convertCmd) run(e *env) int {
 		}
 		opts.Params[k] = v
 	}
-	chain, pdiags := resolveChain(be, c.Pipeline, c.WithoutPipeline, opts)
+	chain, pdiags := resolveChain(e.reg, be, c.Pipeline, c.WithoutPipeline, opts)
 	if pdiags.Len() > 0 {
 		fmt.Fprint(e.stderr, diag.Render(pdiags, pipelineSources(c.Pipeline)))
 		if pdiags.HasErrors() {

@@ -2,9 +2,11 @@ package cli
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 	"text/tabwriter"
 
+	"github.com/sigc-dev/sigc/backends"
 	"github.com/sigc-dev/sigc/ir/lower"
 	"github.com/sigc-dev/sigc/ir/pipeline"
 )
@@ -41,9 +43,18 @@ func (c *listCmd) run(e *env) int {
 		}
 		for _, tn := range e.reg.Names() {
 			b, _ := e.reg.Lookup(tn)
-			cat, _ := newCatalog(b)
-			for _, n := range cat.Names() {
-				if p, ok := cat.extra[n]; ok {
+			pp, ok := b.(backends.PipelineProvider)
+			if !ok {
+				continue
+			}
+			srcs := pp.Pipelines()
+			names := make([]string, 0, len(srcs))
+			for n := range srcs {
+				names = append(names, n)
+			}
+			sort.Strings(names)
+			for _, n := range names {
+				if p, _ := pipeline.Parse(n, srcs[n]); p != nil {
 					fmt.Fprintf(tw, "%s\t%d\t%s\t%s\n", n, p.Priority, tn, p.Description)
 				}
 			}

@@ -52,7 +52,7 @@ var inputFormats = map[string]native.Format{
 // rules left out are returned for the caller to report once.
 func prepareRules(e *env, paths, pipes []string, without bool) (kept []*unit, ld *loaded, report []diag.Diagnostic, ok bool) {
 	be := native.NewBackend()
-	chain, pd := resolveChain(be, pipes, without, backends.Options{})
+	chain, pd := resolveChain(e.reg, be, pipes, without, backends.Options{})
 	if pd.Len() > 0 {
 		fmt.Fprint(e.stderr, diag.Render(pd, pipelineSources(pipes)))
 		if pd.HasErrors() {

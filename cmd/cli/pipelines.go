@@ -11,25 +11,38 @@ import (
 )
 
 // catalog is every named pipeline a run can use: sigc's built-ins plus the
-// pipelines the target ships (backends.PipelineProvider).
+// pipelines the targets ship (backends.PipelineProvider). Every target's
+// pipelines are offered, so that `-t ir -p splunk_windows` shows what the
+// Splunk pipeline does; the chosen target's own win a name clash.
 type catalog struct {
 	base  pipeline.Catalog
 	extra map[string]*pipeline.Pipeline
-	desc  map[string]string
 }
 
-func newCatalog(be backends.Backend) (*catalog, diag.List) {
+func newCatalog(reg *backends.Registry, be backends.Backend) (*catalog, diag.List) {
 	c := &catalog{base: pipeline.Builtins(), extra: map[string]*pipeline.Pipeline{}}
 	var l diag.List
-	if pp, ok := be.(backends.PipelineProvider); ok {
+	add := func(b backends.Backend) {
+		pp, ok := b.(backends.PipelineProvider)
+		if !ok {
+			return
+		}
 		for name, src := range pp.Pipelines() {
-			p, pd := pipeline.Parse(be.Name()+":"+name+".yml", src)
+			p, pd := pipeline.Parse(b.Name()+":"+name+".yml", src)
 			l.Append(pd)
 			if p != nil {
 				c.extra[name] = p
 			}
 		}
 	}
+	for _, n := range reg.Names() {
+		if n != be.Name() {
+			if b, ok := reg.Lookup(n); ok {
+				add(b)
+			}
+		}
+	}
+	add(be)
 	return c, l
 }
 
@@ -56,8 +69,8 @@ func (c *catalog) Names() []string {
 // user's -p pipelines sorted by priority, then the pipelines the output
 // format requires. Named pipelines whose allowed_backends exclude the
 // target are refused, as sigma-cli does.
-func resolveChain(be backends.Backend, specs []string, without bool, o backends.Options) (pipeline.Chain, diag.List) {
-	cat, l := newCatalog(be)
+func resolveChain(reg *backends.Registry, be backends.Backend, specs []string, without bool, o backends.Options) (pipeline.Chain, diag.List) {
+	cat, l := newCatalog(reg, be)
 	named := func(names []string) []*pipeline.Pipeline {
 		var out []*pipeline.Pipeline
 		for _, name := range names {

@@ -333,7 +333,7 @@ func (c *testCmd) caseFile(e *env, path string) []testResult {
 	}
 	lines := caseLines(&root)
 	be := native.NewBackend()
-	chain, pd := resolveChain(be, c.Pipeline, c.WithoutPipeline, backends.Options{})
+	chain, pd := resolveChain(e.reg, be, c.Pipeline, c.WithoutPipeline, backends.Options{})
 	if pd.HasErrors() {
 		return fail(pd.Error(), diag.Pos{File: path})
 	}
