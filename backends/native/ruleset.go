@@ -67,9 +67,8 @@ type Stats struct {
 	Always        int // rules without one: evaluated on every routed event
 	IndexFields   int // fields with atoms
 	ExactKeys     int // whole values in the hash maps
-	Patterns      int // prefix, suffix and substring patterns
-	ACStates      int
-	ACBytes       int
+	Patterns      int // prefix, suffix and substring literals
+	GramBytes     int // memory of the literal indexes
 }
 
 // Stats returns figures about the prefilters.
@@ -89,10 +88,11 @@ func (rs *RuleSet) Stats() Stats {
 		st.IndexFields = len(idx.fields)
 		for _, f := range idx.fields {
 			st.ExactKeys += len(f.exact)
-			st.Patterns += len(f.pats)
-			if f.ac != nil {
-				st.ACStates += f.ac.states
-				st.ACBytes += f.ac.bytes()
+			for _, gi := range f.grams {
+				if gi != nil {
+					st.Patterns += len(gi.pats)
+					st.GramBytes += gi.bytes()
+				}
 			}
 		}
 	}

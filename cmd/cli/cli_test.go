@@ -98,6 +98,13 @@ func TestCheckAndConvert(t *testing.T) {
 		t.Errorf("convert json records: %+v", recs)
 	}
 
+	// Missing paths and empty directories are errors, never a silent pass.
+	for _, p := range []string{filepath.Join(t.TempDir(), "missing.yml"), t.TempDir()} {
+		if out, _, st := run(t, "", "check", p); st != ExitFail || !strings.Contains(out, "error[input/io]") {
+			t.Errorf("check %s: %d %q", p, st, out)
+		}
+	}
+
 	// Standard input.
 	out, _, st = run(t, goodRule, "convert", "-t", "ir", "-")
 	if st != ExitOK || !strings.Contains(out, `"Image" = *"\\cmd.exe"`) {

@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/sigc-dev/sigc/ir/diag"
 	"github.com/sigc-dev/sigc/ir/lower"
@@ -33,8 +34,25 @@ type loaded struct {
 // load reads paths and lowers every document, attributing each loader
 // diagnostic to the document whose range contains it.
 func load(paths []string, stdin interface{ Read([]byte) (int, error) }) *loaded {
-	set, _ := rules.Load(paths, stdin, rules.DefaultLimits()) // per-file lists below
+	set, all := rules.Load(paths, stdin, rules.DefaultLimits())
 	out := &loaded{set: set}
+	// Diagnostics about paths rather than files (a path that does not
+	// exist) are in the merged list only; per-file ones are taken below
+	// from set.FileDiags, which no other file's warnings can crowd out.
+	files := map[string]bool{}
+	for _, f := range set.Files {
+		files[f] = true
+	}
+	for _, d := range all.Items() {
+		if !files[d.Pos.File] {
+			out.orphan.Add(d)
+		}
+	}
+	if len(set.Files) == 0 && !out.orphan.HasErrors() {
+		out.orphan.ErrorHint(diag.CodeIO, diag.Pos{File: strings.Join(paths, " ")},
+			"name Sigma rule files, or directories that contain *.yml / *.yaml files",
+			"no Sigma files found")
+	}
 	// Documents by file, in order, to attribute diagnostics by line.
 	byFile := map[string][]*unit{}
 	lowered := lower.Collection(set.Docs)
