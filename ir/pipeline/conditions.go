@@ -325,14 +325,8 @@ type stateCond struct {
 }
 
 func parseStateCond[C any](rd *reader, o *obj, typ string) (C, bool) {
-	var zero C
 	key, ok := o.required("key", typ+" condition")
-	n := o.get("val")
-	if n == nil {
-		rd.l.Errorf(diag.CodePipelineParam, rd.pos(o.node), "%s condition needs the parameter %q", typ, "val")
-		return zero, false
-	}
-	v, ok2 := rd.value(n)
+	v, ok2 := o.requiredValue("val", typ+" condition")
 	op := o.oneOf("op", "eq", "eq", "ne", "gte", "gt", "lte", "lt")
 	c, isC := any(&stateCond{key: key, op: op, val: v}).(C)
 	return c, ok && ok2 && isC
@@ -405,16 +399,11 @@ type ruleAttrCond struct {
 
 func parseRuleAttribute(rd *reader, o *obj, typ string) (ruleCond, bool) {
 	attr, ok := o.required("attribute", typ+" condition")
-	n := o.get("value")
-	if n == nil {
-		rd.l.Errorf(diag.CodePipelineParam, rd.pos(o.node), "%s condition needs the parameter %q", typ, "value")
-		return nil, false
-	}
-	v, ok2 := rd.value(n)
+	v, ok2 := o.requiredValue("value", typ+" condition")
 	c := &ruleAttrCond{attr: attr, value: v, op: o.oneOf("op", "eq", "eq", "ne", "gte", "gt", "lte", "lt", "in", "not_in")}
-	if c.op == "in" || c.op == "not_in" {
+	if ok2 && (c.op == "in" || c.op == "not_in") {
 		c.values = map[string]bool{}
-		for _, s := range rd.strings(n, `"value"`) {
+		for _, s := range rd.strings(o.get("value"), `"value"`) {
 			c.values[s] = true
 		}
 	}

@@ -251,12 +251,7 @@ type setState struct {
 
 func parseSetState(rd *reader, o *obj, _ int) (transform, bool) {
 	key, ok := o.required("key", "set_state")
-	n := o.get("val")
-	if n == nil {
-		rd.l.Errorf(diag.CodePipelineParam, rd.pos(o.node), "set_state needs the parameter %q", "val")
-		return nil, false
-	}
-	v, ok2 := rd.value(n)
+	v, ok2 := o.requiredValue("val", "set_state")
 	return &setState{key: key, val: v}, ok && ok2
 }
 
@@ -270,12 +265,7 @@ type setCustom struct {
 
 func parseSetCustom(rd *reader, o *obj, _ int) (transform, bool) {
 	attr, ok := o.required("attribute", "set_custom_attribute")
-	n := o.get("value")
-	if n == nil {
-		rd.l.Errorf(diag.CodePipelineParam, rd.pos(o.node), "set_custom_attribute needs the parameter %q", "value")
-		return nil, false
-	}
-	v, ok2 := rd.value(n)
+	v, ok2 := o.requiredValue("value", "set_custom_attribute")
 	return &setCustom{attr: attr, val: v}, ok && ok2
 }
 

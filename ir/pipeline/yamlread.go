@@ -155,6 +155,16 @@ func (o *obj) required(key, what string) (string, bool) {
 	return o.rd.scalar(n, fmt.Sprintf("%q", key))
 }
 
+// requiredValue reads a parameter of any YAML type that must be present.
+func (o *obj) requiredValue(key, what string) (any, bool) {
+	n := o.get(key)
+	if n == nil {
+		o.rd.l.Errorf(diag.CodePipelineParam, o.rd.pos(o.node), "%s needs the parameter %q", what, key)
+		return nil, false
+	}
+	return o.rd.value(n)
+}
+
 // strList reads a parameter that is a string or a list of strings.
 func (o *obj) strList(key string) []string {
 	n := o.get(key)
