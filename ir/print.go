@@ -16,14 +16,7 @@ import (
 // numbers and booleans are bare; regexes are `/"src"/flags`.
 func Print(r *Rule) string {
 	var p printer
-	p.line(0, "rule %s", strconv.Quote(r.Title))
-	if r.ID != "" {
-		p.line(1, "id: %s", r.ID)
-	}
-	if r.Name != "" {
-		p.line(1, "name: %s", r.Name)
-	}
-	p.meta(&r.Meta)
+	p.meta("rule", &r.Meta)
 	p.line(1, "logsource: %s", FormatLogsource(r.Logsource))
 	if len(r.Fields) > 0 {
 		p.line(1, "fields: %s", strings.Join(r.Fields, ", "))
@@ -48,14 +41,7 @@ func Print(r *Rule) string {
 // PrintCorrelation returns the canonical dump of a correlation rule.
 func PrintCorrelation(c *Correlation) string {
 	var p printer
-	p.line(0, "correlation %s", strconv.Quote(c.Title))
-	if c.ID != "" {
-		p.line(1, "id: %s", c.ID)
-	}
-	if c.Name != "" {
-		p.line(1, "name: %s", c.Name)
-	}
-	p.meta(&c.Meta)
+	p.meta("correlation", &c.Meta)
 	p.line(1, "type: %s", c.Type)
 	p.line(1, "rules: %s", strings.Join(c.RuleRefs, ", "))
 	if len(c.GroupBy) > 0 {
@@ -199,7 +185,16 @@ func (p *printer) line(depth int, format string, args ...any) {
 	p.b.WriteByte('\n')
 }
 
-func (p *printer) meta(m *Meta) {
+// meta prints the header line of a rule or correlation and the
+// attributes pipelines and backends act on.
+func (p *printer) meta(kind string, m *Meta) {
+	p.line(0, "%s %s", kind, strconv.Quote(m.Title))
+	if m.ID != "" {
+		p.line(1, "id: %s", m.ID)
+	}
+	if m.Name != "" {
+		p.line(1, "name: %s", m.Name)
+	}
 	if m.Status != "" {
 		p.line(1, "status: %s", m.Status)
 	}
