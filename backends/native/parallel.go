@@ -51,7 +51,26 @@ func MatchStream(r io.Reader, rd *Reader, rs *RuleSet, workers int, emit func(Ma
 		buf     []byte // backing store of the items' docs
 		items   []item
 		matches []Match
-		err     error
+		progs   []*Program // backing store of the matches' Programs
+		counts  []int      // how many of progs each match has
+		// kept holds the decoded events of the matches; spare holds
+		// events from an earlier use of the batch, to decode into.
+		kept, spare []*Flat
+		err         error
+	}
+	// Batches are recycled once emitted, with their buffers and events,
+	// so that a long stream allocates nothing per event.
+	free := make(chan *batch, 2*workers+2)
+	newBatch := func() *batch {
+		select {
+		case b := <-free:
+			b.buf, b.items, b.matches, b.progs, b.counts, b.err = b.buf[:0], b.items[:0], b.matches[:0], b.progs[:0], b.counts[:0], nil
+			b.spare = append(b.spare, b.kept...)
+			b.kept = b.kept[:0]
+			return b
+		default:
+			return &batch{}
+		}
 	}
 	work := make(chan *batch, workers)
 	done := make(chan *batch, workers)
@@ -64,7 +83,7 @@ func MatchStream(r io.Reader, rd *Reader, rs *RuleSet, workers int, emit func(Ma
 	go func() {
 		defer close(work)
 		seq := 0
-		cur := &batch{}
+		cur := newBatch()
 		send := func() bool {
 			cur.seq = seq
 			seq++
@@ -73,7 +92,7 @@ func MatchStream(r io.Reader, rd *Reader, rs *RuleSet, workers int, emit func(Ma
 			case <-stop:
 				return false
 			}
-			cur = &batch{}
+			cur = newBatch()
 			return true
 		}
 		errStopped := errors.New("stopped")
@@ -142,12 +161,27 @@ func MatchStream(r io.Reader, rd *Reader, rs *RuleSet, workers int, emit func(Ma
 					if len(progs) == 0 {
 						continue
 					}
-					b.matches = append(b.matches, Match{Line: it.line, Raw: it.doc, Event: e, Programs: append([]*Program(nil), progs...)})
+					b.progs = append(b.progs, progs...)
+					b.counts = append(b.counts, len(progs))
+					b.matches = append(b.matches, Match{Line: it.line, Raw: it.doc, Event: e})
 					if e == ev {
 						// The event is kept until emitted; decode the next
-						// one elsewhere.
-						ev = &Flat{}
+						// one into a spare.
+						b.kept = append(b.kept, ev)
+						if n := len(b.spare); n > 0 {
+							ev, b.spare = b.spare[n-1], b.spare[:n-1]
+						} else {
+							ev = &Flat{}
+						}
 					}
+				}
+				// Programs slices are cut only now: b.progs may have moved
+				// while it grew.
+				off := 0
+				for i := range b.matches {
+					n := b.counts[i]
+					b.matches[i].Programs = b.progs[off : off+n : off+n]
+					off += n
 				}
 				select {
 				case done <- b:
@@ -191,6 +225,10 @@ func MatchStream(r io.Reader, rd *Reader, rs *RuleSet, workers int, emit func(Ma
 			}
 			if err != nil {
 				break
+			}
+			select {
+			case free <- nb:
+			default:
 			}
 		}
 	}

@@ -278,6 +278,10 @@ type Matcher struct {
 	cand []uint64
 	hit  [maxSlots][]uint64
 	buf  []byte // the folded value being looked up
+	// stamp[i] == gen marks short literal i as already posted for the
+	// value being scanned.
+	stamp []uint32
+	gen   uint32
 	// Routing results by the routing fields' values: events of one
 	// channel and EventID share the candidates and the fields to read, so
 	// routing and the choice of fields run once per combination.
@@ -305,6 +309,9 @@ func (rs *RuleSet) NewMatcher() *Matcher {
 		m.hit[s] = make([]uint64, rs.words)
 	}
 	m.spare.cand = make([]uint64, rs.words)
+	if rs.idx != nil {
+		m.stamp = make([]uint32, rs.idx.maxShort)
+	}
 	return m
 }
 

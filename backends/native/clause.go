@@ -1,0 +1,376 @@
+package native
+
+import (
+	"math/bits"
+	"regexp/syntax"
+	"sort"
+
+	"github.com/sigc-dev/sigc/ir"
+)
+
+// Necessary conditions. The field index (index.go) only evaluates a rule
+// when the event satisfies a condition that every matching event must
+// satisfy. That condition is derived from the rule's IR here: a clause is
+// a set of atoms one of which must hold, and a rule keeps up to maxSlots
+// clauses that must all hold.
+
+// atomKind is the test an atom makes on a folded field value.
+type atomKind uint8
+
+const (
+	atomExact    atomKind = iota // value equals lit
+	atomPrefix                   // value starts with lit
+	atomSuffix                   // value ends with lit
+	atomContains                 // value contains lit
+)
+
+var atomKindNames = [...]string{"exact", "prefix", "suffix", "contains"}
+
+func (k atomKind) String() string { return atomKindNames[k] }
+
+// atom is one field test implied by a match. lit is folded (see fold.go),
+// so the index compares it with the folded event value byte for byte.
+// An empty field means any value of the event (a keyword).
+type atom struct {
+	field string
+	kind  atomKind
+	lit   string
+}
+
+// clause is a set of alternatives: one of its atoms holds in every event
+// the expression matches. An empty clause means the expression can never
+// match.
+type clause []atom
+
+// maxSlots is how many clauses a rule may require at once. Two catch the
+// common "Image ends with X and CommandLine contains Y" rule much better
+// than one, and cost one more bitset per event.
+const maxSlots = 2
+
+// minLiteral is the shortest substring the gram index takes; shorter
+// ones (a caret, a backtick, a Cyrillic letter) are searched one by one,
+// and a rule is only indexed by them when it has nothing better.
+const minLiteral = 3
+
+// maxLiteral truncates long substrings: any part of a required substring
+// is required too, and shorter patterns keep the automata small.
+const maxLiteral = 12
+
+// picker chooses the clauses of rules. freq counts, per folded literal,
+// the rules that test it: a literal many rules test (".exe", "high") is
+// common in events too, so it scores lower.
+type picker struct {
+	routed map[string]bool
+	freq   map[string]int
+}
+
+// newPicker returns a picker for rules, with routed fields left out.
+func newPicker(rules []*ir.Rule, routed map[string]bool) *picker {
+	pk := &picker{routed: routed, freq: map[string]int{}}
+	for _, r := range rules {
+		seen := map[string]bool{}
+		for _, q := range r.Queries {
+			ir.Walk(q.Expr, func(e ir.Expr) bool {
+				if m, ok := e.(*ir.Match); ok {
+					c, _ := matchClause(m)
+					for _, a := range c {
+						if !seen[a.lit] {
+							seen[a.lit] = true
+							pk.freq[a.lit]++
+						}
+					}
+				}
+				return true
+			})
+		}
+	}
+	return pk
+}
+
+// score estimates how selective an atom is; higher is better. Whole
+// values are the most selective (a hash lookup that rarely succeeds),
+// anchored literals next, and substrings rank by length; then the
+// literal's popularity among rules is taken off.
+func (pk *picker) score(a atom) int {
+	n := min(len(a.lit), maxLiteral)
+	s := n
+	switch {
+	case a.kind == atomExact:
+		s = 24 + 2*n
+	case n < minLiteral:
+		s = n - 8
+	case a.kind == atomSuffix, a.kind == atomPrefix:
+		s = 8 + n
+	}
+	if f := pk.freq[a.lit]; f > 1 {
+		s -= 2 * (bits.Len(uint(f)) - 1)
+	}
+	return s
+}
+
+// usable reports whether an atom can be indexed: all but the empty
+// substring, which every value contains.
+func (a atom) usable() bool { return a.kind == atomExact || len(a.lit) > 0 }
+
+// clauseScore is the score of a clause's weakest atom, lowered a little
+// for long clauses (each alternative is one more chance to hit). An empty
+// clause, which never holds, is the best there is.
+func (pk *picker) clauseScore(c clause) int {
+	s := 1 << 20
+	for _, a := range c {
+		s = min(s, pk.score(a))
+	}
+	for n := len(c); n > 4; n /= 4 {
+		s--
+	}
+	return s
+}
+
+// ruleClauses returns up to maxSlots clauses that every match of r
+// satisfies, or none. Matches on routed fields are left out: the routing
+// filter already checks them, and their values occur in every event of a
+// channel.
+func (pk *picker) ruleClauses(r *ir.Rule) []clause {
+	if len(r.Queries) == 0 {
+		return nil
+	}
+	if len(r.Queries) == 1 {
+		return pk.best(pk.clausesOf(r.Queries[0].Expr), maxSlots)
+	}
+	// A condition list matches when any query does: one clause, the union
+	// of each query's best.
+	var u clause
+	for _, q := range r.Queries {
+		b := pk.best(pk.clausesOf(q.Expr), 1)
+		if len(b) == 0 {
+			return nil
+		}
+		u = append(u, b[0]...)
+	}
+	return []clause{u}
+}
+
+// best returns the n highest-scoring clauses, best first.
+func (pk *picker) best(cs []clause, n int) []clause {
+	sort.SliceStable(cs, func(i, j int) bool { return pk.clauseScore(cs[i]) > pk.clauseScore(cs[j]) })
+	if len(cs) > n {
+		cs = cs[:n]
+	}
+	return cs
+}
+
+// clausesOf returns clauses each of which e requires (so all of them
+// together are required).
+func (pk *picker) clausesOf(e ir.Expr) []clause {
+	switch n := e.(type) {
+	case *ir.Match:
+		if pk.routed[n.Field] && n.Field != "" {
+			return nil
+		}
+		if c, ok := matchClause(n); ok {
+			return []clause{c}
+		}
+	case *ir.Const:
+		if !n.Value {
+			return []clause{{}}
+		}
+	case *ir.And:
+		var out []clause
+		for _, t := range n.Terms {
+			out = append(out, pk.clausesOf(t)...)
+		}
+		return out
+	case *ir.Or:
+		var u clause
+		for _, t := range n.Terms {
+			b := pk.best(pk.clausesOf(t), 1)
+			if len(b) == 0 {
+				return nil
+			}
+			u = append(u, b[0]...)
+		}
+		return []clause{u}
+	}
+	return nil
+}
+
+// matchClause returns the atoms a single match implies.
+func matchClause(m *ir.Match) (clause, bool) {
+	if m.Part != ir.PartNone {
+		return nil, false
+	}
+	var c clause
+	switch v := m.Value.(type) {
+	case ir.String:
+		if m.Op != ir.OpEq || v.Pattern.HasPlaceholders() {
+			return nil, false
+		}
+		a, ok := patternAtom(m.Field, v.Pattern)
+		if !ok {
+			return nil, false
+		}
+		c = clause{a}
+	case ir.Regex:
+		if m.Op != ir.OpRegex {
+			return nil, false
+		}
+		lits, ok := regexLiterals(v)
+		if !ok {
+			return nil, false
+		}
+		for _, l := range lits {
+			c = append(c, atom{field: m.Field, kind: atomContains, lit: l})
+		}
+	default:
+		return nil, false
+	}
+	for _, a := range c {
+		if !a.usable() {
+			return nil, false
+		}
+	}
+	return c, true
+}
+
+// patternAtom returns the atom of a string pattern: its literal with its
+// anchoring for the simple shapes, and for a glob its longest literal run
+// (anchored when it starts or ends the pattern). A cased pattern yields a
+// folded atom too: a value containing "Foo" contains "foo" once folded.
+func patternAtom(field string, p ir.Pattern) (atom, bool) {
+	shape, lit := p.Classify()
+	switch shape {
+	case ir.ShapeExact:
+		return atom{field: field, kind: atomExact, lit: foldString(lit)}, true
+	case ir.ShapePrefix:
+		return truncated(atom{field: field, kind: atomPrefix, lit: foldString(lit)}), true
+	case ir.ShapeSuffix:
+		return truncated(atom{field: field, kind: atomSuffix, lit: foldString(lit)}), true
+	case ir.ShapeContains:
+		return truncated(atom{field: field, kind: atomContains, lit: foldString(lit)}), true
+	case ir.ShapeAny:
+		return atom{}, false
+	}
+	found := false
+	var a atom
+	for i, t := range p {
+		if t.Kind != ir.TokLit || (found && len(t.Text) <= len(a.lit)) {
+			continue
+		}
+		kind := atomContains
+		switch {
+		case i == 0:
+			kind = atomPrefix
+		case i == len(p)-1:
+			kind = atomSuffix
+		}
+		a, found = atom{field: field, kind: kind, lit: t.Text}, true
+	}
+	if !found {
+		return atom{}, false
+	}
+	a.lit = foldString(a.lit)
+	return truncated(a), true
+}
+
+// truncated shortens a long literal to maxLiteral bytes, keeping the end
+// that stays anchored: the start of a prefix, the end of a suffix, and
+// the end of a substring, where paths and command lines are most
+// distinctive. Cutting inside a UTF-8 sequence is fine: the index
+// compares bytes of the folded value, which contains every byte substring
+// of the folded literal.
+func truncated(a atom) atom {
+	if len(a.lit) <= maxLiteral {
+		return a
+	}
+	if a.kind == atomPrefix {
+		a.lit = a.lit[:maxLiteral]
+	} else {
+		a.lit = a.lit[len(a.lit)-maxLiteral:]
+	}
+	return a
+}
+
+// regexLiterals returns folded substrings one of which every match of the
+// regex contains, from its parse tree: literal runs of a concatenation,
+// alternatives of an alternation, the body of a repetition that runs at
+// least once. Folding is right for case-sensitive and (?i) regexes alike:
+// a value that contains a literal contains its fold.
+func regexLiterals(v ir.Regex) ([]string, bool) {
+	src := v.Source
+	if v.Flags != "" {
+		src = "(?" + v.Flags + ")" + src
+	}
+	re, err := syntax.Parse(src, syntax.Perl)
+	if err != nil {
+		return nil, false
+	}
+	lits, ok := reqLits(re.Simplify())
+	if !ok {
+		return nil, false
+	}
+	for i, l := range lits {
+		if l == "" {
+			return nil, false
+		}
+		lits[i] = truncated(atom{kind: atomContains, lit: l}).lit
+	}
+	return lits, true
+}
+
+// maxRegexAlts bounds the alternatives taken from one regex; a wider
+// alternation is not selective anyway.
+const maxRegexAlts = 64
+
+func reqLits(re *syntax.Regexp) ([]string, bool) {
+	switch re.Op {
+	case syntax.OpLiteral:
+		return []string{foldString(string(re.Rune))}, true
+	case syntax.OpCapture, syntax.OpPlus:
+		return reqLits(re.Sub[0])
+	case syntax.OpRepeat:
+		if re.Min >= 1 {
+			return reqLits(re.Sub[0])
+		}
+	case syntax.OpAlternate:
+		var out []string
+		for _, s := range re.Sub {
+			l, ok := reqLits(s)
+			if !ok || len(out)+len(l) > maxRegexAlts {
+				return nil, false
+			}
+			out = append(out, l...)
+		}
+		return out, true
+	case syntax.OpConcat:
+		var bestLits []string
+		bestScore := -1
+		consider := func(l []string) {
+			s := 1 << 20
+			for _, x := range l {
+				s = min(s, len(x))
+			}
+			if s > bestScore {
+				bestLits, bestScore = l, s
+			}
+		}
+		var run []rune
+		for _, s := range re.Sub {
+			if s.Op == syntax.OpLiteral {
+				run = append(run, s.Rune...)
+				continue
+			}
+			if len(run) > 0 {
+				consider([]string{foldString(string(run))})
+				run = run[:0]
+			}
+			if l, ok := reqLits(s); ok {
+				consider(l)
+			}
+		}
+		if len(run) > 0 {
+			consider([]string{foldString(string(run))})
+		}
+		return bestLits, bestScore >= 0
+	}
+	return nil, false
+}

@@ -1,0 +1,337 @@
+package native
+
+import (
+	"math/bits"
+	"sort"
+	"unsafe"
+)
+
+// gramIndex finds which of a field's literals (prefixes, suffixes,
+// substrings) occur in a value. Each literal is filed under one of its
+// grams — 8 bytes long when the literal has 8, else 4, else 3 — the one
+// that the fewest literals of the rule set share. A scan slides over the
+// value testing every gram against a bitmap of the filed grams' hashes;
+// only on a hit does it look the gram up and compare the literals filed
+// under it.
+//
+// Why not Aho-Corasick: with thousands of literals on CommandLine the
+// dense DFA held tens of megabytes and cost a cache miss per byte; the
+// bitmaps are a few kilobytes and stay in L1, so a scan costs about a
+// nanosecond per byte and most positions reject at the first test. Long
+// grams matter for hex hashes and paths: a 4-byte gram such as "\win" or
+// "3f8e" occurs in many values, an 8-byte one rarely.
+type gramIndex struct {
+	// anchor is atomContains for a sliding scan; for atomPrefix and
+	// atomSuffix indexes, grams are only tested where an anchored literal
+	// can have them: at the offsets (from the start, or from the end) in
+	// at, so a lookup costs a few probes whatever the value's length.
+	anchor atomKind
+	sizes  [numGramSizes]gramSize
+	slots  []gramSlot
+	mask   uint64
+	refs   []gramRef
+	pats   []acPat
+	lits   []string
+}
+
+// Gram sizes, longest first.
+var gramSizes = [...]int{8, 4, 3}
+
+const numGramSizes = len(gramSizes)
+
+// gramSize holds the grams of one size: the hash bitmap (nil when no
+// literal is filed under a gram of that size) and, for anchored indexes,
+// the offsets to probe.
+type gramSize struct {
+	bits  []uint64
+	shift uint32 // hash → bitmap bit: h >> shift
+	at    []int
+}
+
+// gramSlot is one entry of the open-addressing table from gram to the
+// refs filed under it; n == 0 marks an empty slot.
+type gramSlot struct {
+	g     uint64
+	size  int32
+	start int32
+	n     int32
+}
+
+// gramRef is a literal filed under a gram found at offset off in it.
+type gramRef struct {
+	pat int32
+	off int32
+}
+
+type gramID struct {
+	size int
+	g    uint64
+}
+
+// gramFold sets bit 5 of every byte of a gram. That folds ASCII letters
+// (and merges a few punctuation pairs, such as `\` and `|`, which only
+// costs a rare extra comparison): a gram is a filter, and verify compares
+// the folded literal exactly.
+const gramFold = 0x2020202020202020
+
+// gramAt returns the folded gram of s at i.
+func gramAt(s string, i, size int) uint64 {
+	var g uint64
+	for k := size - 1; k >= 0; k-- {
+		g = g<<8 | uint64(s[i+k])
+	}
+	return g | gramFold>>(64-8*size)
+}
+
+func gramHash(g uint64, shift uint32) uint64 { return (g * 0x9E3779B97F4A7C15) >> shift }
+
+// gramSizeFor returns the gram size a literal of n bytes is filed under,
+// at most maxSize.
+func gramSizeFor(n, maxSize int) int {
+	for _, s := range gramSizes {
+		if n >= s && s <= maxSize {
+			return s
+		}
+	}
+	return 0
+}
+
+// longGrams is how many literals an index needs before 8-byte grams pay
+// off: each gram size is one more pass over the value, and with few
+// literals 4-byte grams rarely hit anyway.
+const longGrams = 256
+
+// gramCounts adds to count, for each gram of each size, how many of lits
+// contain it.
+func gramCounts(count map[gramID]int, lits []string) {
+	for _, l := range lits {
+		seen := map[gramID]bool{}
+		for _, size := range gramSizes {
+			for i := 0; i+size <= len(l); i++ {
+				id := gramID{size, gramAt(l, i, size)}
+				if !seen[id] {
+					seen[id] = true
+					count[id]++
+				}
+			}
+		}
+	}
+}
+
+// newGramIndex files folded literals (each at least 3 bytes long) that
+// all have the anchoring kind; pats holds their postings, in the same
+// order. count is gramCounts over every literal of the rule set: grams
+// common among rules' literals are common in events too.
+func newGramIndex(kind atomKind, lits []string, pats []acPat, count map[gramID]int) *gramIndex {
+	gi := &gramIndex{anchor: kind, pats: pats, lits: lits}
+	type filed struct {
+		id  gramID
+		ref gramRef
+	}
+	var all []filed
+	nBySize := map[int]int{}
+	seenAt := map[[2]int]bool{}
+	maxSize := 4
+	if len(lits) >= longGrams {
+		maxSize = 8
+	}
+	for id, l := range lits {
+		size := gramSizeFor(len(l), maxSize)
+		bestOff, bestN := 0, -1
+		for i := 0; i+size <= len(l); i++ {
+			// Later grams win ties: the end of a path or command is the
+			// most distinctive part.
+			if n := count[gramID{size, gramAt(l, i, size)}]; bestN < 0 || n <= bestN {
+				bestOff, bestN = i, n
+			}
+		}
+		all = append(all, filed{gramID{size, gramAt(l, bestOff, size)}, gramRef{pat: int32(id), off: int32(bestOff)}})
+		nBySize[size]++
+		at := bestOff
+		if kind == atomSuffix {
+			at = len(l) - bestOff
+		}
+		if !seenAt[[2]int{size, at}] {
+			seenAt[[2]int{size, at}] = true
+			for si, s := range gramSizes {
+				if s == size {
+					gi.sizes[si].at = append(gi.sizes[si].at, at)
+				}
+			}
+		}
+	}
+	for si, s := range gramSizes {
+		n := nBySize[s]
+		if n == 0 {
+			continue
+		}
+		// About 32 bits per gram keeps false hits near 3%.
+		nbits := 512
+		for nbits < 32*n && nbits < 1<<20 {
+			nbits *= 2
+		}
+		gs := &gi.sizes[si]
+		gs.bits = make([]uint64, nbits/64)
+		gs.shift = uint32(64 - bits.TrailingZeros(uint(nbits)))
+		sort.Ints(gs.at)
+	}
+	// Table: refs grouped by gram.
+	byID := map[gramID][]gramRef{}
+	var ids []gramID
+	for _, f := range all {
+		if _, ok := byID[f.id]; !ok {
+			ids = append(ids, f.id)
+		}
+		byID[f.id] = append(byID[f.id], f.ref)
+		gs := gi.size(f.id.size)
+		h := gramHash(f.id.g, gs.shift)
+		gs.bits[h>>6] |= 1 << (h & 63)
+	}
+	size := 8
+	for size < 2*len(ids) {
+		size *= 2
+	}
+	gi.slots = make([]gramSlot, size)
+	gi.mask = uint64(size - 1)
+	for _, id := range ids {
+		i := gramHash(id.g, 0) + uint64(id.size)
+		for i &= gi.mask; gi.slots[i].n != 0; i = (i + 1) & gi.mask {
+		}
+		refs := byID[id]
+		gi.slots[i] = gramSlot{g: id.g, size: int32(id.size), start: int32(len(gi.refs)), n: int32(len(refs))}
+		gi.refs = append(gi.refs, refs...)
+	}
+	return gi
+}
+
+func (gi *gramIndex) size(size int) *gramSize {
+	for si, s := range gramSizes {
+		if s == size {
+			return &gi.sizes[si]
+		}
+	}
+	return nil
+}
+
+// lookup returns the refs filed under a gram.
+func (gi *gramIndex) lookup(size int, g uint64) []gramRef {
+	i := (gramHash(g, 0) + uint64(size)) & gi.mask
+	for ; gi.slots[i].n != 0; i = (i + 1) & gi.mask {
+		if s := &gi.slots[i]; s.g == g && int(s.size) == size {
+			return gi.refs[s.start : s.start+s.n]
+		}
+	}
+	return nil
+}
+
+// bytes returns the memory the index holds.
+func (gi *gramIndex) bytes() int {
+	n := 24*len(gi.slots) + 8*len(gi.refs)
+	for _, gs := range gi.sizes {
+		n += 8 * len(gs.bits)
+	}
+	for _, l := range gi.lits {
+		n += len(l)
+	}
+	return n
+}
+
+// scanGrams posts every literal of gi that occurs in the value s with its
+// anchoring. An ASCII value is read as it is (grams fold ASCII letters
+// themselves); when the part of s the index reads has a non-ASCII byte,
+// s is folded rune by rune first, so that multi-byte folds (KELVIN SIGN →
+// k) are found too.
+func (m *Matcher) scanGrams(gi *gramIndex, s string) {
+	if gi.anchor == atomContains {
+		if !isASCII(s) {
+			s = m.folded(s)
+		}
+		for si, size := range gramSizes {
+			if gs := &gi.sizes[si]; gs.bits != nil {
+				m.slide(gi, gs, s, size)
+			}
+		}
+		return
+	}
+	// An anchored literal lies within maxLiteral bytes of its end of s;
+	// when those bytes are ASCII they fold in place.
+	w := s
+	if gi.anchor == atomPrefix && len(w) > maxLiteral {
+		w = w[:maxLiteral]
+	} else if gi.anchor == atomSuffix && len(w) > maxLiteral {
+		w = w[len(w)-maxLiteral:]
+	}
+	if !isASCII(w) {
+		s = m.folded(s)
+	}
+	for si, size := range gramSizes {
+		gs := &gi.sizes[si]
+		if gs.bits == nil {
+			continue
+		}
+		for _, d := range gs.at {
+			i := d
+			if gi.anchor == atomSuffix {
+				i = len(s) - d
+			}
+			if i < 0 || i+size > len(s) {
+				continue
+			}
+			g := gramAt(s, i, size)
+			if h := gramHash(g, gs.shift); gs.bits[h>>6]&(1<<(h&63)) != 0 {
+				m.verify(gi, s, i, gi.lookup(size, g))
+			}
+		}
+	}
+}
+
+// folded returns the canonical fold of s in the Matcher's buffer.
+func (m *Matcher) folded(s string) string {
+	m.buf = foldInto(m.buf[:0], s, false)
+	return unsafe.String(unsafe.SliceData(m.buf), len(m.buf))
+}
+
+// slide tests every gram of one size in s, which must be ASCII or folded.
+func (m *Matcher) slide(gi *gramIndex, gs *gramSize, s string, size int) {
+	b, shift := gs.bits, gs.shift
+	p := unsafe.Pointer(unsafe.StringData(s))
+	switch size {
+	case 8:
+		// One unaligned load per position.
+		for i := 0; i+8 <= len(s); i++ {
+			g := *(*uint64)(unsafe.Add(p, i)) | gramFold
+			if h := gramHash(g, shift); b[h>>6]&(1<<(h&63)) != 0 {
+				m.verify(gi, s, i, gi.lookup(8, g))
+			}
+		}
+	case 4:
+		for i := 0; i+4 <= len(s); i++ {
+			g := uint64(*(*uint32)(unsafe.Add(p, i)) | gramFold&0xFFFFFFFF)
+			if h := gramHash(g, shift); b[h>>6]&(1<<(h&63)) != 0 {
+				m.verify(gi, s, i, gi.lookup(4, g))
+			}
+		}
+	default:
+		for i := 0; i+3 <= len(s); i++ {
+			g := gramAt(s, i, 3)
+			if h := gramHash(g, shift); b[h>>6]&(1<<(h&63)) != 0 {
+				m.verify(gi, s, i, gi.lookup(3, g))
+			}
+		}
+	}
+}
+
+// verify compares the literals filed under a gram found at position i.
+func (m *Matcher) verify(gi *gramIndex, s string, i int, refs []gramRef) {
+	for _, r := range refs {
+		p := &gi.pats[r.pat]
+		start := i - int(r.off)
+		end := start + int(p.n)
+		if start < 0 || end > len(s) ||
+			(p.kind == atomPrefix && start != 0) || (p.kind == atomSuffix && end != len(s)) ||
+			!asciiEqualFoldAt(s[start:end], gi.lits[r.pat]) {
+			continue
+		}
+		m.post(p.post)
+	}
+}

@@ -1,0 +1,299 @@
+package native
+
+import (
+	"sort"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+	"unsafe"
+
+	"github.com/sigc-dev/sigc/ir"
+)
+
+// The field index: each rule's clauses (clause.go) filed under the fields
+// they test. Per event, only the fields that some remaining candidate
+// needs are read, each value is folded once, and its atoms are found by a
+// hash lookup (whole values) and one automaton pass over that field alone
+// (prefixes, suffixes, substrings).
+
+// fieldIndex holds the atoms on one field. Postings are rule<<1 | slot.
+type fieldIndex struct {
+	key Key
+	// any marks the keyword pseudo-field: every value of the event.
+	any bool
+	// rules is the bitset of the rules with an atom here; a field none of
+	// the current candidates needs is not read at all.
+	rules []uint64
+	exact map[string][]int32
+	// maxExact bounds the length of a value that can fold to a key of
+	// exact: a folded rune is at most 4 times shorter than the original.
+	maxExact int
+	// short holds literals too short for a gram index; byFirst lists
+	// them by their first (folded) byte, for one pass over the value.
+	short   []shortAtom
+	byFirst *[256][]int32
+	// grams holds the field's literals by anchoring: prefixes, suffixes
+	// and substrings (nil where there are none).
+	grams [atomContains + 1]*gramIndex
+}
+
+// shortAtom is a literal of one or two bytes (or a short non-ASCII one),
+// tested on its own against the folded value.
+type shortAtom struct {
+	kind atomKind
+	lit  string
+	post []int32
+}
+
+// acPat is one literal of a gram index: its anchoring and postings.
+type acPat struct {
+	kind atomKind
+	n    int32 // length in bytes
+	post []int32
+}
+
+// index is the whole field index of a RuleSet.
+type index struct {
+	fields []fieldIndex
+	// free[slot] has the rules without a clause in that slot: they pass
+	// it whatever the event holds.
+	free [maxSlots][]uint64
+	// always counts rules without any clause: evaluated whenever routed.
+	always int
+	// maxShort is the most short literals a field has.
+	maxShort int
+}
+
+// buildIndex files every rule's clauses.
+func buildIndex(rules []*ir.Rule, words int, all []uint64, routed map[string]bool) *index {
+	idx := &index{}
+	for s := range idx.free {
+		idx.free[s] = append([]uint64(nil), all...)
+	}
+	type fieldBuild struct {
+		rules []uint64
+		exact map[string][]int32
+		pats  map[atom]int
+		short []shortAtom
+		list  [atomContains + 1][]acPat
+		lits  [atomContains + 1][]string
+	}
+	byField := map[string]*fieldBuild{}
+	add := func(post []int32, p int32) []int32 {
+		if n := len(post); n > 0 && post[n-1] == p {
+			return post
+		}
+		return append(post, p)
+	}
+	pk := newPicker(rules, routed)
+	for i, r := range rules {
+		cs := pk.ruleClauses(r)
+		if len(cs) == 0 {
+			idx.always++
+		}
+		for slot, c := range cs {
+			idx.free[slot][i/64] &^= 1 << (i % 64)
+			p := int32(i)<<1 | int32(slot)
+			for _, a := range c {
+				fb := byField[a.field]
+				if fb == nil {
+					fb = &fieldBuild{rules: make([]uint64, words), exact: map[string][]int32{}, pats: map[atom]int{}}
+					byField[a.field] = fb
+				}
+				fb.rules[i/64] |= 1 << (i % 64)
+				if a.kind == atomExact {
+					fb.exact[a.lit] = add(fb.exact[a.lit], p)
+					continue
+				}
+				k := atom{kind: a.kind, lit: a.lit}
+				if len(a.lit) < minLiteral {
+					id, ok := fb.pats[k]
+					if !ok {
+						id = len(fb.short)
+						fb.pats[k] = id
+						fb.short = append(fb.short, shortAtom{kind: a.kind, lit: a.lit})
+					}
+					fb.short[id].post = add(fb.short[id].post, p)
+					continue
+				}
+				id, ok := fb.pats[k]
+				if !ok {
+					id = len(fb.list[a.kind])
+					fb.pats[k] = id
+					fb.list[a.kind] = append(fb.list[a.kind], acPat{kind: a.kind, n: int32(len(a.lit))})
+					fb.lits[a.kind] = append(fb.lits[a.kind], a.lit)
+				}
+				fb.list[a.kind][id].post = add(fb.list[a.kind][id].post, p)
+			}
+		}
+	}
+	names := make([]string, 0, len(byField))
+	for f := range byField {
+		names = append(names, f)
+	}
+	sort.Strings(names)
+	count := map[gramID]int{}
+	for _, fb := range byField {
+		for _, lits := range fb.lits {
+			gramCounts(count, lits)
+		}
+	}
+	for _, f := range names {
+		fb := byField[f]
+		fi := fieldIndex{key: NewKey(f), any: f == "", rules: fb.rules, short: fb.short}
+		if len(fb.short) > 0 {
+			fi.byFirst = new([256][]int32)
+			for i, a := range fb.short {
+				fi.byFirst[a.lit[0]] = append(fi.byFirst[a.lit[0]], int32(i))
+			}
+			idx.maxShort = max(idx.maxShort, len(fb.short))
+		}
+		if len(fb.exact) > 0 {
+			fi.exact = fb.exact
+			for k := range fb.exact {
+				fi.maxExact = max(fi.maxExact, 4*len(k))
+			}
+		}
+		for k, lits := range fb.lits {
+			if len(lits) > 0 {
+				fi.grams[k] = newGramIndex(atomKind(k), lits, fb.list[k], count)
+			}
+		}
+		idx.fields = append(idx.fields, fi)
+	}
+	return idx
+}
+
+// clauseKey renders a clause for the plan dump: `field kind "lit"`
+// alternatives joined by " | ".
+func clauseKey(c clause) string {
+	if len(c) == 0 {
+		return "never"
+	}
+	s := ""
+	for i, a := range c {
+		if i > 0 {
+			s += " | "
+		}
+		f := a.field
+		if f == "" {
+			f = "<keyword>"
+		}
+		s += f + " " + a.kind.String() + " " + strconv.Quote(a.lit)
+	}
+	return s
+}
+
+// filter keeps in m.cand only the candidates whose clauses the event
+// satisfies; fields lists the index fields the candidates need.
+func (m *Matcher) filter(ev Event, fields []int32) {
+	idx := m.rs.idx
+	for s := range m.hit {
+		copy(m.hit[s], idx.free[s])
+	}
+	for _, fi := range fields {
+		f := &idx.fields[fi]
+		if f.any {
+			for i, n := 0, ev.Len(); i < n; i++ {
+				_, v := ev.At(i)
+				m.scanValue(f, v)
+			}
+		} else if v, ok := ev.Get(f.key); ok {
+			m.scanValue(f, v)
+		}
+	}
+	for i := range m.cand {
+		w := m.cand[i]
+		for s := range m.hit {
+			w &= m.hit[s][i]
+		}
+		m.cand[i] = w
+	}
+}
+
+// scanShort finds the short literals of f in the folded value s in one
+// pass: at each byte, only the literals starting with it are compared,
+// and each literal is posted once.
+func (m *Matcher) scanShort(f *fieldIndex, s string) {
+	m.gen++
+	if m.gen == 0 {
+		clear(m.stamp)
+		m.gen = 1
+	}
+	for i := 0; i < len(s); i++ {
+		for _, id := range f.byFirst[s[i]] {
+			a := &f.short[id]
+			if m.stamp[id] == m.gen || !strings.HasPrefix(s[i:], a.lit) ||
+				(a.kind == atomPrefix && i != 0) || (a.kind == atomSuffix && i+len(a.lit) != len(s)) ||
+				(a.kind == atomExact && (i != 0 || len(a.lit) != len(s))) {
+				continue
+			}
+			m.stamp[id] = m.gen
+			m.post(a.post)
+		}
+	}
+}
+
+func intersects(a, b []uint64) bool {
+	for i, w := range a {
+		if w&b[i] != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+func (m *Matcher) scanValue(f *fieldIndex, v Value) {
+	switch v.Kind {
+	case KindString, KindNumber, KindBool:
+		m.scanString(f, v.Str)
+	case KindArray:
+		for _, e := range v.Elems {
+			m.scanValue(f, e)
+		}
+	}
+}
+
+// scanString finds the atoms of f that the value s satisfies.
+func (m *Matcher) scanString(f *fieldIndex, s string) {
+	short := len(f.short) > 0
+	if short || (f.exact != nil && len(s) <= f.maxExact) {
+		ascii := isASCII(s)
+		m.buf = foldInto(m.buf[:0], s, ascii)
+		fs := unsafe.String(unsafe.SliceData(m.buf), len(m.buf))
+		if post, ok := f.exact[fs]; ok {
+			m.post(post)
+		}
+		if short {
+			m.scanShort(f, fs)
+		}
+	}
+	for _, gi := range f.grams {
+		if gi != nil {
+			m.scanGrams(gi, s)
+		}
+	}
+}
+
+// foldInto appends the canonical fold of s to dst (see fold.go): byte for
+// byte for ASCII, rune by rune otherwise, so that substrings of folded
+// values are exactly the folds of substrings.
+func foldInto(dst []byte, s string, ascii bool) []byte {
+	if ascii {
+		for i := 0; i < len(s); i++ {
+			dst = append(dst, lowerASCII[s[i]])
+		}
+		return dst
+	}
+	for _, r := range s {
+		dst = utf8.AppendRune(dst, foldRune(r))
+	}
+	return dst
+}
+
+func (m *Matcher) post(post []int32) {
+	for _, p := range post {
+		r := p >> 1
+		m.hit[p&1][r>>6] |= 1 << (r & 63)
+	}
+}

@@ -1,0 +1,163 @@
+package native
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/sigc-dev/sigc/ir"
+)
+
+// TestPrefilterEquivalence checks, on the whole corpus, that the
+// prefilters (routing and the field index) change no result: every
+// benchmark event and every regression event matches exactly the same
+// rules with and without them.
+func TestPrefilterEquivalence(t *testing.T) {
+	if corpusRules == nil {
+		t.Skip("corpus rules not wired")
+	}
+	rules := corpusRules(t)
+	if len(rules) == 0 {
+		t.Skip("no corpus rules")
+	}
+	fast, _ := NewRuleSet(rules)
+	plain, _ := NewRuleSet(rules, WithoutPrefilter())
+	t.Logf("stats %+v", fast.Stats())
+
+	_, bench := loadBench(t)
+	events := append([]*Flat(nil), bench...)
+	dir := filepath.Join(corpusDir(t), "regression_data")
+	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || !strings.HasSuffix(p, ".json") {
+			return nil
+		}
+		f, err := os.Open(p)
+		if err != nil {
+			t.Error(err)
+			return nil
+		}
+		defer f.Close()
+		ReadEvents(f, FormatAuto, func(ev Event) error {
+			events = append(events, cloneFlat(ev.(*Flat)))
+			return nil
+		})
+		return nil
+	})
+	if len(events) <= len(bench) {
+		t.Fatal("no regression events read")
+	}
+
+	workers := runtime.GOMAXPROCS(0)
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	diffs, hits := 0, 0
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			mf, mp := fast.NewMatcher(), plain.NewMatcher()
+			var a, b []*Program
+			for i := w; i < len(events); i += workers {
+				a = mf.Match(events[i], a[:0])
+				b = mp.Match(events[i], b[:0])
+				same := slices.EqualFunc(a, b, func(x, y *Program) bool { return x.Rule() == y.Rule() })
+				mu.Lock()
+				hits += len(b)
+				if !same {
+					diffs++
+					if diffs <= 10 {
+						t.Errorf("event %d: prefiltered %v, plain %v", i, titles(a), titles(b))
+					}
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	t.Logf("%d events (%d regression), %d matches, %d differences", len(events), len(events)-len(bench), hits, diffs)
+	if hits == 0 {
+		t.Error("no event matched any rule: the comparison proves nothing")
+	}
+}
+
+func titles(ps []*Program) []string {
+	var out []string
+	for _, p := range ps {
+		out = append(out, p.Rule().Title)
+	}
+	return out
+}
+
+// TestClauses checks the necessary conditions derived from rules.
+func TestClauses(t *testing.T) {
+	tests := []struct {
+		name string
+		expr ir.Expr
+		want []string // clause keys, best first; nil = always evaluated
+	}{
+		{"suffix", str("Image", `*\Calc.EXE`), []string{`Image suffix "\\calc.exe"`}},
+		{"exact beats contains", and(str("A", `*whoami*`), str("B", `x.exe`)), []string{`B exact "x.exe"`, `A contains "whoami"`}},
+		{"two of three", and(str("A", `*abc*`), str("B", `*abcdef*`), str("C", `*abcd*`)), []string{`B contains "abcdef"`, `C contains "abcd"`}},
+		{"or unions", or(str("A", `*abc*`), str("B", `abc*`)), []string{`A contains "abc" | B prefix "abc"`}},
+		{"or with short branch", or(str("A", `*abc*`), str("B", `*ab*`)), []string{`A contains "abc" | B contains "ab"`}},
+		{"or with unusable branch", or(str("A", `*abc*`), str("B", `*`)), nil},
+		{"not ignored", and(not(str("A", `x`)), str("B", `*abc*`)), []string{`B contains "abc"`}},
+		{"long contains keeps end", str("A", `*\AppData\Local\Temp\evil.exe*`), []string{`A contains "emp\\evil.exe"`}},
+		{"long prefix keeps start", str("A", `C:\Windows\System32\evil*`), []string{`A prefix "c:\\windows\\s"`}},
+		{"glob longest run", str("A", `*/temp/*.ps1`), []string{`A contains "/temp/"`}},
+		{"glob anchored run", str("A", `c:/windows/*.exe`), []string{`A prefix "c:/windows/"`}},
+		{"glob suffix run", str("A", `c:/*/system32/cmd.exe`), []string{`A suffix "em32/cmd.exe"`}},
+		{"keyword", str("", `*mimikatz*`), []string{`<keyword> contains "mimikatz"`}},
+		{"cased folds", cased(str("A", `*AbC*`)), []string{`A contains "abc"`}},
+		{"never", &ir.Const{P: at, Value: false}, []string{"never"}},
+		{"number not indexed", num("A", 5), nil},
+		{"regex literal", re("A", `foo\d+barbaz`, ""), []string{`A contains "barbaz"`}},
+		{"regex alternation", re("A", `(?:evil|wicked)\.exe$`, "i"), []string{`A contains "evil" | A contains "wicked"`}},
+		{"regex optional part", re("A", `(abc)?d`, ""), []string{`A contains "d"`}},
+		{"regex all optional", re("A", `(abc)?`, ""), nil},
+		{"regex short literal", re("A", "\\w+`\\w+", ""), []string{"A contains \"`\""}},
+		{"short contains last resort", and(str("A", `*^^*`), str("B", `*abc*`)), []string{`B contains "abc"`, `A contains "^^"`}},
+		{"regex plus", re("A", `(?:abc)+`, ""), []string{`A contains "abc"`}},
+		{"regex case-insensitive folds", re("A", `WhoAmI`, "i"), []string{`A contains "whoami"`}},
+		{"cidr not indexed", cidr("A", "10.0.0.0/8"), nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []string
+			r := rule(tt.name, tt.expr)
+			for _, c := range newPicker([]*ir.Rule{r}, nil).ruleClauses(r) {
+				got = append(got, clauseKey(c))
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("clauses = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestPickerFrequency: a literal that many rules test scores lower, so a
+// rule is indexed by its rarer literal.
+func TestPickerFrequency(t *testing.T) {
+	r := rule("edr", and(str("Image", `*\edrfreeze*`), str("Image", `*.exe`)))
+	rules := []*ir.Rule{r}
+	for i := range 20 {
+		rules = append(rules, rule(fmt.Sprint(i), str("Image", `*.exe`)))
+	}
+	for _, tt := range []struct {
+		rules []*ir.Rule
+		want  string
+	}{
+		{[]*ir.Rule{r}, `Image suffix ".exe"`},
+		{rules, `Image contains "\\edrfreeze"`},
+	} {
+		cs := newPicker(tt.rules, nil).ruleClauses(r)
+		if len(cs) == 0 || clauseKey(cs[0]) != tt.want {
+			t.Errorf("%d rules: best clause %v, want %s", len(tt.rules), cs, tt.want)
+		}
+	}
+}
