@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 
+	"gopkg.in/yaml.v3"
+
 	"github.com/sigc-dev/sigc/backends"
 	"github.com/sigc-dev/sigc/backends/native"
 	"github.com/sigc-dev/sigc/ir"
@@ -46,6 +48,12 @@ func TestAgreesWithNative(t *testing.T) {
 		t.Fatalf("only %d regression rules converted", len(irRules))
 	}
 	irRules = append(irRules, constructRules()...)
+	// The executable golden cases (golden/testdata/cases) are shared with
+	// this backend: the native matcher is held to their expectations by
+	// golden.TestCases, and here the generated code to the native matcher
+	// on their rules and events.
+	caseRules, caseEvents := goldenCases(t)
+	irRules = append(irRules, caseRules...)
 
 	var progs []*native.Program
 	var results []backends.Result
@@ -62,7 +70,7 @@ func TestAgreesWithNative(t *testing.T) {
 		t.Fatalf("finish: %v", d)
 	}
 
-	events := collectEvents(t, dir, eventFiles)
+	events := collectEvents(t, dir, eventFiles, caseEvents)
 	tmp := t.TempDir()
 	writeModule(t, tmp, src, events)
 
@@ -175,7 +183,7 @@ func regressionRules(t *testing.T, dir string) ([]*ir.Rule, []string) {
 // collectEvents decodes the regression events and the first benchEvents
 // benchmark events with the native decoder (the evtx_dump flattening),
 // then appends hand-written events for the construct rules.
-func collectEvents(t *testing.T, dir string, files []string) []*native.Flat {
+func collectEvents(t *testing.T, dir string, files []string, extra []string) []*native.Flat {
 	t.Helper()
 	var out []*native.Flat
 	// A file may hold several concatenated events; the Reader splits them
@@ -213,10 +221,57 @@ func collectEvents(t *testing.T, dir string, files []string) []*native.Flat {
 			add(sc.Bytes(), "bench event")
 		}
 	}
-	for _, js := range constructEvents {
+	for _, js := range append(append([]string(nil), constructEvents...), extra...) {
 		add([]byte(js), js)
 	}
 	return out
+}
+
+// goldenCases loads the rules and events of golden/testdata/cases as they
+// are evaluated there (lowered, no pipeline), events as JSON text.
+func goldenCases(t *testing.T) ([]*ir.Rule, []string) {
+	t.Helper()
+	files, _ := filepath.Glob(filepath.Join("..", "..", "golden", "testdata", "cases", "*.yml"))
+	if len(files) == 0 {
+		t.Fatal("no golden case files")
+	}
+	var rs []*ir.Rule
+	var events []string
+	for _, f := range files {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var doc struct {
+			Cases []struct {
+				Rule   string
+				Events []struct{ Event map[string]any }
+			}
+		}
+		if err := yaml.Unmarshal(src, &doc); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		for i, c := range doc.Cases {
+			docs, l := rules.ParseFile(fmt.Sprintf("%s#%d", f, i+1), []byte(c.Rule), rules.DefaultLimits())
+			if l.HasErrors() || len(docs) != 1 {
+				t.Fatalf("%s case %d: %v", f, i+1, l)
+			}
+			r, l := lower.Rule(docs[0])
+			if r == nil {
+				t.Fatalf("%s case %d: %v", f, i+1, l)
+			}
+			ir.SimplifyRule(r)
+			rs = append(rs, r)
+			for _, e := range c.Events {
+				b, err := json.Marshal(e.Event)
+				if err != nil {
+					t.Fatalf("%s case %d: %v", f, i+1, err)
+				}
+				events = append(events, string(b))
+			}
+		}
+	}
+	return rs, events
 }
 
 func cloneValue(v native.Value) native.Value {
