@@ -17,7 +17,6 @@ var sectionKinds = []struct {
 	{"filter", KindFilter},
 }
 
-
 // document converts one YAML document (index idx of the file) into a
 // Sigma document, or returns nil when it is not one.
 func (p *parser) document(n *yaml.Node, idx int) *Document {
