@@ -322,3 +322,33 @@ func TestCorpusPlaceholdersWithVars(t *testing.T) {
 		t.Errorf("placeholder values missing: %d %s", st, out)
 	}
 }
+
+// TestMatchCorrelation: `sigc match` evaluates correlation rules over a
+// sliding window per group; the referenced rule is not reported alone.
+func TestMatchCorrelation(t *testing.T) {
+	rules := writeFile(t, "corr.yml", `title: Failed logon
+name: failed_logon
+logsource: {product: windows, service: security}
+detection:
+  sel: {EventID: 4625}
+  condition: sel
+---
+title: Many failed logons
+id: 1d2c3b4a-0000-4000-8000-000000000002
+correlation:
+  type: event_count
+  rules: [failed_logon]
+  group-by: [TargetUserName]
+  timespan: 5m
+  condition: {gte: 3}
+`)
+	var ev strings.Builder
+	for i, u := range []string{"bob", "bob", "eve", "bob", "bob"} {
+		fmt.Fprintf(&ev, `{"Channel":"Security","EventID":4625,"TargetUserName":%q,"TimeCreated_SystemTime":"2026-01-01T10:0%d:00Z"}`+"\n", u, i)
+	}
+	out, errOut, st := run(t, ev.String(), "match", "-r", rules)
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if st != ExitOK || len(lines) != 1 || !strings.Contains(lines[0], `"group":{"TargetUserName":"bob"}`) || !strings.Contains(lines[0], `"line":4`) {
+		t.Errorf("status %d\n%s\n%s", st, out, errOut)
+	}
+}

@@ -29,6 +29,9 @@ type loaded struct {
 	// orphan holds diagnostics that belong to no document (unreadable
 	// files, YAML that does not parse at all).
 	orphan diag.List
+	// hidden are the rules that correlations refer to without
+	// `generate: true` (filled by the commands that need it).
+	hidden map[*unit]bool
 }
 
 // load reads paths and lowers every document, attributing each loader

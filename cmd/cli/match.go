@@ -27,6 +27,7 @@ type matchCmd struct {
 	Workers         int      `short:"j" default:"0" help:"Matching goroutines (0 = one per core)."`
 	Stats           bool     `help:"Print throughput and match counts to stderr at the end."`
 	Progress        string   `enum:"auto,always,never" default:"auto" help:"Progress bar on stderr: auto shows it on a terminal for files over 8 MiB."`
+	TimeField       []string `name:"time-field" default:"TimeCreated_SystemTime,@timestamp,timestamp,UtcTime,EventTime,_time" help:"Event time fields for correlations, first found wins (repeatable)."`
 	Events          []string `arg:"" optional:"" name:"events" help:"Event files (JSON Lines, evtx_dump JSON or .evtx); - or nothing reads standard input."`
 }
 
@@ -61,8 +62,22 @@ func prepareRules(e *env, paths, pipes []string, without bool) (kept []*unit, ld
 	}
 	ld = load(paths, e.stdin)
 	report = append(report, ld.orphan.Items()...)
+	ld.hidden = referencedOnly(ld.units)
 	for _, u := range ld.units {
-		if u.Rule == nil || u.failed() {
+		if u.failed() {
+			report = append(report, u.diags.Items()...)
+			continue
+		}
+		if u.Correlation != nil {
+			if c := prepareCorrelation(chain, u); c != nil {
+				u.Correlation = c
+				kept = append(kept, u)
+			} else {
+				report = append(report, u.diags.Items()...)
+			}
+			continue
+		}
+		if u.Rule == nil {
 			report = append(report, u.diags.Items()...)
 			continue
 		}
@@ -84,6 +99,35 @@ func prepareRules(e *env, paths, pipes []string, without bool) (kept []*unit, ld
 	return kept, ld, report, true
 }
 
+// prepareCorrelation runs the pipelines over a correlation and its rules;
+// nil after a diagnostic on the unit.
+func prepareCorrelation(chain pipeline.Chain, u *unit) *ir.Correlation {
+	c, d := chain.ApplyCorrelation(u.Correlation)
+	u.diags.Append(d)
+	if d.HasErrors() || c == nil {
+		return nil
+	}
+	c.Rules = append([]any(nil), c.Rules...)
+	for i, ref := range c.Rules {
+		r, ok := ref.(*ir.Rule)
+		if !ok {
+			continue
+		}
+		pr, rd := chain.Apply(r)
+		u.diags.Append(rd)
+		if rd.HasErrors() || pr == nil {
+			return nil
+		}
+		ir.SimplifyRule(pr)
+		if ud := pipeline.Unresolved(pr); ud.Len() > 0 {
+			u.diags.Append(ud)
+			return nil
+		}
+		c.Rules[i] = pr
+	}
+	return c
+}
+
 // reportErrors prints the errors among ds and how many rules they cost.
 func reportErrors(e *env, ds []diag.Diagnostic, ld *loaded, usable int) {
 	var errs diag.List
@@ -98,30 +142,75 @@ func reportErrors(e *env, ds []diag.Diagnostic, ld *loaded, usable int) {
 	}
 }
 
-// compileRuleSet prepares rules and compiles them into one rule set.
-func compileRuleSet(e *env, paths, pipes []string, without bool) (*native.RuleSet, bool) {
+// compiled is what `sigc match` evaluates: one rule set holding every
+// detection rule and the base rules of correlations, and the correlators.
+type compiled struct {
+	set   *native.RuleSet
+	corrs map[*ir.Rule][]*native.Correlator // base rule → its correlations
+	// quiet rules are evaluated only for correlations: referenced without
+	// `generate: true`, or a correlation's own copy of a base rule.
+	quiet map[*ir.Rule]bool
+	n     int // documents evaluated
+}
+
+// compileRuleSet prepares rules and correlations and compiles them.
+func compileRuleSet(e *env, paths, pipes []string, without bool) (*compiled, bool) {
 	kept, ld, report, ok := prepareRules(e, paths, pipes, without)
 	if !ok {
 		return nil, false
 	}
-	rs := make([]*ir.Rule, len(kept))
-	for i, u := range kept {
-		rs[i] = u.Rule
+	out := &compiled{corrs: map[*ir.Rule][]*native.Correlator{}, quiet: map[*ir.Rule]bool{}}
+	var rs []*ir.Rule
+	for _, u := range kept {
+		if u.Correlation == nil {
+			rs = append(rs, u.Rule)
+			if ld.hidden[u] {
+				out.quiet[u.Rule] = true
+			}
+			continue
+		}
+		k, cd := native.NewCorrelator(u.Correlation)
+		if cd.HasErrors() {
+			report = append(report, cd.Items()...)
+			continue
+		}
+		for _, ref := range u.Correlation.Rules {
+			if r, ok := ref.(*ir.Rule); ok {
+				if out.corrs[r] == nil {
+					rs = append(rs, r)
+				}
+				out.quiet[r] = true
+				out.corrs[r] = append(out.corrs[r], k)
+			}
+		}
+		out.n++
 	}
 	set, cd := native.NewRuleSet(rs)
+	out.set = set
+	for _, p := range set.Programs() {
+		if !out.quiet[p.Rule()] {
+			out.n++
+		}
+	}
 	// Rules that do not compile are left out, loudly.
-	reportErrors(e, append(report, cd.Items()...), ld, len(set.Programs()))
-	return set, true
+	reportErrors(e, append(report, cd.Items()...), ld, out.n)
+	return out, true
 }
 
 func (c *matchCmd) run(e *env) int {
-	set, ok := compileRuleSet(e, c.Rules, c.Pipeline, c.WithoutPipeline)
+	comp, ok := compileRuleSet(e, c.Rules, c.Pipeline, c.WithoutPipeline)
 	if !ok {
 		return ExitUsage
 	}
+	set := comp.set
 	if len(set.Programs()) == 0 {
 		return e.usageError("no rule to match with")
 	}
+	timeKeys := make([]native.Key, len(c.TimeField))
+	for i, f := range c.TimeField {
+		timeKeys[i] = native.NewKey(f)
+	}
+	timeErrors := 0
 	inputs := c.Events
 	if len(inputs) == 0 {
 		inputs = []string{"-"}
@@ -151,8 +240,27 @@ func (c *matchCmd) run(e *env) int {
 			matched++
 			raw := eventJSON(m)
 			for _, p := range m.Programs {
-				hits++
 				rule := p.Rule()
+				for _, k := range comp.corrs[rule] {
+					at, err := native.EventTime(m.Event, timeKeys)
+					if err != nil {
+						if timeErrors++; timeErrors == 1 {
+							fmt.Fprintf(e.stderr, "%s:%d: error[%s]: %v: correlations skip such events (set --time-field)\n", displayName(in), m.Line, diag.CodeEvent, err)
+							status = ExitFail
+						}
+						continue
+					}
+					if f, fired := k.Observe(m.Event, at, rule); fired {
+						hits++
+						if err := enc.Encode(fireJSON(f, displayName(in), m.Line)); err != nil {
+							return err
+						}
+					}
+				}
+				if comp.quiet[rule] {
+					continue
+				}
+				hits++
 				if err := enc.Encode(matchJSON{RuleID: rule.ID, Title: rule.Title, Level: rule.Level, Tags: rule.Tags,
 					Source: displayName(in), Line: m.Line, Event: raw}); err != nil {
 					return err
@@ -172,10 +280,31 @@ func (c *matchCmd) run(e *env) int {
 	}
 	if c.Stats {
 		el := time.Since(start)
-		fmt.Fprintf(e.stderr, "sigc match: %d rules, %d events matched by %d rule hits, %.1f MB in %s (%.1f MB/s)\n",
-			len(set.Programs()), matched, hits, float64(bytesIn)/1e6, el.Round(time.Millisecond), float64(bytesIn)/1e6/el.Seconds())
+		fmt.Fprintf(e.stderr, "sigc match: %d rules and correlations, %d events matched, %d results, %.1f MB in %s (%.1f MB/s)\n",
+			comp.n, matched, hits, float64(bytesIn)/1e6, el.Round(time.Millisecond), float64(bytesIn)/1e6/el.Seconds())
 	}
 	return status
+}
+
+// fireJSON is the output line of a correlation that fired.
+func fireJSON(f native.Fire, source string, line int) any {
+	c := f.Correlation
+	group := map[string]string{}
+	for i, g := range c.GroupBy {
+		group[g] = f.Group[i]
+	}
+	return struct {
+		CorrelationID string            `json:"correlation_id,omitempty"`
+		Title         string            `json:"title"`
+		Level         string            `json:"level,omitempty"`
+		Tags          []string          `json:"tags,omitempty"`
+		Type          string            `json:"type"`
+		Group         map[string]string `json:"group,omitempty"`
+		Count         int               `json:"count"`
+		Time          time.Time         `json:"time"`
+		Source        string            `json:"source"`
+		Line          int               `json:"line"`
+	}{c.ID, c.Title, c.Level, c.Tags, string(c.Type), group, f.Count, f.At, source, line}
 }
 
 // eventJSON returns the matched event as JSON: the input text for JSON
