@@ -26,12 +26,17 @@ type gramIndex struct {
 	// can have them: at the offsets (from the start, or from the end) in
 	// at, so a lookup costs a few probes whatever the value's length.
 	anchor atomKind
-	sizes  [numGramSizes]gramSize
-	slots  []gramSlot
-	mask   uint64
-	refs   []gramRef
-	pats   []acPat
-	lits   []string
+	// pairs, for a substring index with few distinct pairs, marks the
+	// first two bytes (bit 5 set, as grams fold) of every filed gram: a
+	// scan makes one bitmap test per position and hashes grams only where
+	// a filed one starts (nil: slide each gram size over the value).
+	pairs *[1 << 10]uint64
+	sizes [numGramSizes]gramSize
+	slots []gramSlot
+	mask  uint64
+	refs  []gramRef
+	pats  []acPat
+	lits  []string
 }
 
 // Gram sizes, longest first.
@@ -118,6 +123,12 @@ func gramCounts(count map[gramID]int, lits []string) {
 	}
 }
 
+// maxPairs is the most distinct byte pairs a substring index may start
+// its grams with and still use the pair filter: past it (hex digests,
+// thousands of command-line literals) most positions of a value hit a
+// pair, and sliding each gram size over the value costs less.
+const maxPairs = 128
+
 // newGramIndex files folded literals (each at least 3 bytes long) that
 // all have the anchoring kind; pats holds their postings, in the same
 // order. count is gramCounts over every literal of the rule set: grams
@@ -186,6 +197,16 @@ func newGramIndex(kind atomKind, lits []string, pats []acPat, count map[gramID]i
 		gs := gi.size(f.id.size)
 		h := gramHash(f.id.g, gs.shift)
 		gs.bits[h>>6] |= 1 << (h & 63)
+		if kind == atomContains {
+			if gi.pairs == nil {
+				gi.pairs = new([1 << 10]uint64)
+			}
+			pr := uint16(f.id.g)
+			gi.pairs[pr>>6] |= 1 << (pr & 63)
+		}
+	}
+	if gi.pairs != nil && popcount(gi.pairs[:]) > maxPairs {
+		gi.pairs = nil
 	}
 	size := 8
 	for size < 2*len(ids) {
@@ -227,6 +248,9 @@ func (gi *gramIndex) lookup(size int, g uint64) []gramRef {
 // bytes returns the memory the index holds.
 func (gi *gramIndex) bytes() int {
 	n := 24*len(gi.slots) + 8*len(gi.refs)
+	if gi.pairs != nil {
+		n += 8 * len(gi.pairs)
+	}
 	for _, gs := range gi.sizes {
 		n += 8 * len(gs.bits)
 	}
@@ -243,6 +267,15 @@ func (gi *gramIndex) bytes() int {
 // k) are found too.
 func (m *Matcher) scanGrams(gi *gramIndex, s string) {
 	if gi.anchor == atomContains {
+		// The raw bytes are scanned first: an extra hit only costs an
+		// extra rule evaluation, and a value with a non-ASCII byte is
+		// scanned again folded rune by rune.
+		if gi.pairs != nil {
+			if !m.slidePairs(gi, s) {
+				m.slidePairs(gi, m.folded(s))
+			}
+			return
+		}
 		if !isASCII(s) {
 			s = m.folded(s)
 		}
@@ -289,6 +322,55 @@ func (m *Matcher) scanGrams(gi *gramIndex, s string) {
 func (m *Matcher) folded(s string) string {
 	m.buf = foldInto(m.buf[:0], s, false)
 	return unsafe.String(unsafe.SliceData(m.buf), len(m.buf))
+}
+
+// slidePairs finds the literals of a substring index in s, one position at a
+// time: a bitmap test of the byte pair there, and only where a filed gram
+// starts with that pair, a test of each gram size. It reports whether s
+// is ASCII, having read every byte anyway.
+func (m *Matcher) slidePairs(gi *gramIndex, s string) bool {
+	pairs := gi.pairs
+	p := unsafe.Pointer(unsafe.StringData(s))
+	var seen uint16
+	n := len(s)
+	for i := 0; i+2 <= n; i++ {
+		pr := *(*uint16)(unsafe.Add(p, i))
+		seen |= pr
+		if pr |= 0x2020; pairs[pr>>6]&(1<<(pr&63)) != 0 {
+			m.probe(gi, s, i)
+		}
+	}
+	if n&1 == 1 || n < 2 {
+		// The loop read the last byte unless n < 2.
+		if n > 0 {
+			seen |= uint16(s[n-1])
+		}
+	}
+	return seen&0x8080 == 0
+}
+
+// probe tests the grams of every size that start at position i of s.
+func (m *Matcher) probe(gi *gramIndex, s string, i int) {
+	p := unsafe.Pointer(unsafe.StringData(s))
+	for si := range gi.sizes {
+		gs := &gi.sizes[si]
+		size := gramSizes[si]
+		if gs.bits == nil || i+size > len(s) {
+			continue
+		}
+		var g uint64
+		switch size {
+		case 8:
+			g = *(*uint64)(unsafe.Add(p, i)) | gramFold
+		case 4:
+			g = uint64(*(*uint32)(unsafe.Add(p, i)) | gramFold&0xFFFFFFFF)
+		default:
+			g = gramAt(s, i, size)
+		}
+		if h := gramHash(g, gs.shift); gs.bits[h>>6]&(1<<(h&63)) != 0 {
+			m.verify(gi, s, i, gi.lookup(size, g))
+		}
+	}
 }
 
 // slide tests every gram of one size in s, which must be ASCII or folded.

@@ -64,8 +64,22 @@ type index struct {
 	maxShort int
 }
 
-// buildIndex files every rule's clauses.
-func buildIndex(rules []*ir.Rule, words int, all []uint64, routed map[string]bool) *index {
+// pickClauses returns every rule's clauses (none for a rule evaluated
+// whenever routed), with routed fields left out.
+func pickClauses(rules []*ir.Rule, routed map[string]bool) [][]clause {
+	pk := newPicker(rules, routed)
+	out := make([][]clause, len(rules))
+	for i, r := range rules {
+		out[i] = pk.ruleClauses(r)
+	}
+	return out
+}
+
+// buildIndex files the clauses of the rules in subset, a bitset over
+// clauses. free and always describe every rule, so that an index built
+// for the candidates of one routing bucket filters them exactly as the
+// whole index would.
+func buildIndex(clauses [][]clause, words int, all, subset []uint64) *index {
 	idx := &index{}
 	for s := range idx.free {
 		idx.free[s] = append([]uint64(nil), all...)
@@ -85,14 +99,17 @@ func buildIndex(rules []*ir.Rule, words int, all []uint64, routed map[string]boo
 		}
 		return append(post, p)
 	}
-	pk := newPicker(rules, routed)
-	for i, r := range rules {
-		cs := pk.ruleClauses(r)
+	for i, cs := range clauses {
 		if len(cs) == 0 {
 			idx.always++
 		}
-		for slot, c := range cs {
+		for slot := range cs {
 			idx.free[slot][i/64] &^= 1 << (i % 64)
+		}
+		if subset[i/64]&(1<<(i%64)) == 0 {
+			continue
+		}
+		for slot, c := range cs {
 			p := int32(i)<<1 | int32(slot)
 			for _, a := range c {
 				fb := byField[a.field]
@@ -185,19 +202,16 @@ func clauseKey(c clause) string {
 }
 
 // filter keeps in m.cand only the candidates whose clauses the event
-// satisfies; fields lists the index fields the candidates need.
-func (m *Matcher) filter(ev Event, fields []int32) {
-	idx := m.rs.idx
+// satisfies, reading only the fields of rt.idx that rt.fields lists.
+func (m *Matcher) filter(ev Event, rt *routing) {
+	idx := rt.idx
 	for s := range m.hit {
 		copy(m.hit[s], idx.free[s])
 	}
-	for _, fi := range fields {
+	for _, fi := range rt.fields {
 		f := &idx.fields[fi]
 		if f.any {
-			for i, n := 0, ev.Len(); i < n; i++ {
-				_, v := ev.At(i)
-				m.scanValue(f, v)
-			}
+			m.scanAll(f, ev)
 		} else if v, ok := ev.Get(f.key); ok {
 			m.scanValue(f, v)
 		}
@@ -208,6 +222,21 @@ func (m *Matcher) filter(ev Event, fields []int32) {
 			w &= m.hit[s][i]
 		}
 		m.cand[i] = w
+	}
+}
+
+// scanAll scans every value of ev for the keyword atoms of f; a Flat is
+// read in place rather than copied out field by field through At.
+func (m *Matcher) scanAll(f *fieldIndex, ev Event) {
+	if fl, ok := ev.(*Flat); ok {
+		for i := range fl.fields {
+			m.scanValue(f, fl.fields[i].Value)
+		}
+		return
+	}
+	for i, n := 0, ev.Len(); i < n; i++ {
+		_, v := ev.At(i)
+		m.scanValue(f, v)
 	}
 }
 
@@ -248,8 +277,8 @@ func (m *Matcher) scanValue(f *fieldIndex, v Value) {
 	case KindString, KindNumber, KindBool:
 		m.scanString(f, v.Str)
 	case KindArray:
-		for _, e := range v.Elems {
-			m.scanValue(f, e)
+		for i := range v.Elems {
+			m.scanValue(f, v.Elems[i])
 		}
 	}
 }

@@ -161,3 +161,97 @@ func TestPickerFrequency(t *testing.T) {
 		}
 	}
 }
+
+// TestBucketIndex checks the per-bucket field indexes: a bucket's index
+// holds only its candidates' fields (a Sysmon event does not search the
+// keyword literals of Security rules), buckets whose routing values
+// differ only in text share one index, and matching is unchanged.
+func TestBucketIndex(t *testing.T) {
+	var rules []*ir.Rule
+	for i := range 70 { // more than one bitset word
+		rules = append(rules,
+			rule(fmt.Sprint("sysmon-", i), and(str("Channel", "Sysmon"), num("EventID", 1), str("Image", fmt.Sprintf(`*\tool%d.exe`, i)))),
+			rule(fmt.Sprint("security-", i), and(str("Channel", "Security"), num("EventID", 4688), str("", fmt.Sprintf("*secret-%d;*", i)))))
+	}
+	fast, _ := NewRuleSet(rules)
+	plain, _ := NewRuleSet(rules, WithoutPrefilter())
+	tests := []struct {
+		name      string
+		js        string
+		want      []string
+		keywordIx bool // the bucket's index has the keyword pseudo-field
+	}{
+		{"sysmon hit", `{"Channel":"Sysmon","EventID":1,"Image":"C:\\x\\tool7.exe","Note":"secret-7;"}`, []string{"sysmon-7"}, false},
+		{"sysmon id as padded text", `{"Channel":"Sysmon","EventID":"01","Image":"C:\\x\\TOOL69.EXE"}`, []string{"sysmon-69"}, false},
+		{"sysmon id as float text", `{"Channel":"Sysmon","EventID":"1.0","Image":"C:\\x\\tool3.exe"}`, []string{"sysmon-3"}, false},
+		{"security keyword", `{"Channel":"Security","EventID":4688,"Image":"C:\\x\\tool7.exe","Cmd":"a SECRET-12; b"}`, []string{"security-12"}, true},
+		{"security miss", `{"Channel":"Security","EventID":4688,"Cmd":"secret-"}`, nil, true},
+		{"unrouted", `{"Channel":"Other","EventID":1,"Image":"C:\\x\\tool7.exe"}`, nil, false},
+	}
+	m := fast.NewMatcher()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ev := event(t, tt.js)
+			got := titles(m.Match(ev, nil))
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("prefiltered = %q, want %q", got, tt.want)
+			}
+			if plain := titles(plain.Match(ev, nil)); !slices.Equal(plain, tt.want) {
+				t.Errorf("plain = %q, want %q", plain, tt.want)
+			}
+			rt := m.routing(ev)
+			hasKeyword := false
+			for _, fi := range rt.fields {
+				hasKeyword = hasKeyword || rt.idx.fields[fi].any
+			}
+			if hasKeyword != tt.keywordIx {
+				t.Errorf("bucket index has the keyword field: %v, want %v", hasKeyword, tt.keywordIx)
+			}
+		})
+	}
+	// Three Sysmon keys ("1", "01", "1.0"), Security, Other: three
+	// distinct candidate sets.
+	if len(fast.buckets) != 5 || len(fast.byCand) != 3 {
+		t.Errorf("%d buckets, %d indexes; want 5 and 3", len(fast.buckets), len(fast.byCand))
+	}
+}
+
+// TestPairScan checks the pair-filtered substring scan at the edges of a
+// value (odd and even lengths, a literal ending on the last byte), on
+// values shorter than a gram, and on non-ASCII values that only contain
+// a literal once folded (KELVIN SIGN folds to k).
+func TestPairScan(t *testing.T) {
+	rules := []*ir.Rule{
+		rule("kit", str("A", "*kit*")),
+		rule("abcdefgh", str("A", "*abcdefgh*")),
+		rule("xyz1", str("A", "*xyz1*")),
+	}
+	fast, _ := NewRuleSet(rules)
+	if gi := fast.idx.fields[0].grams[atomContains]; gi == nil || gi.pairs == nil {
+		t.Fatal("the substring index does not use the pair filter")
+	}
+	tests := []struct {
+		val  string
+		want []string
+	}{
+		{"kit", []string{"kit"}},
+		{"akit", []string{"kit"}},
+		{"KI", nil},
+		{"k", nil},
+		{"", nil},
+		{"\u212Ait", []string{"kit"}},
+		{"é\u212AIT", []string{"kit"}},
+		{"..ABCDEFGH", []string{"abcdefgh"}},
+		{".ABCDEFGH", []string{"abcdefgh"}},
+		{"abcdefg", nil},
+		{"é-xyz1-kit", []string{"kit", "xyz1"}},
+		{"xyz", nil},
+	}
+	m := fast.NewMatcher()
+	for _, tt := range tests {
+		ev := NewFlat(map[string]any{"A": tt.val})
+		if got := titles(m.Match(ev, nil)); !slices.Equal(got, tt.want) {
+			t.Errorf("%q: matched %q, want %q", tt.val, got, tt.want)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"math/bits"
 	"sort"
 	"sync"
+	"unsafe"
 
 	"github.com/sigc-dev/sigc/ir"
 	"github.com/sigc-dev/sigc/ir/diag"
@@ -21,8 +22,12 @@ import (
 //     a set of field tests one of which must hold (for
 //     `Image|endswith: '\calc.exe'` that is "Image ends with \calc.exe").
 //     Whole values are found by a hash lookup, prefixes, suffixes and
-//     substrings by one Aho-Corasick pass over that field's value only,
-//     and a field is read only when a remaining candidate needs it.
+//     substrings by a gram index (grams.go) over that field's value only,
+//     and a field is read only when a remaining candidate needs it. Each
+//     combination of routing values (a bucket: Sysmon EventID 1, …) gets
+//     an index of its candidates' clauses alone, built on its first
+//     event, so an event only searches the literals of rules that apply
+//     to its channel and EventID.
 //
 // Both filters are conservative: they never drop a rule that could match.
 // A RuleSet is immutable and safe for concurrent use; per-goroutine
@@ -33,6 +38,16 @@ type RuleSet struct {
 	all    []uint64
 	routes []route
 	idx    *index // nil without prefilters
+	// clauses holds every rule's clauses, to build the index of a routing
+	// bucket (nil without the field index).
+	clauses [][]clause
+	// buckets caches, per combination of routing values, the candidates
+	// and an index of their clauses alone, shared by all Matchers.
+	bmu     sync.Mutex
+	buckets map[string]*routing
+	// byCand holds the bucket indexes by candidate set: routing values
+	// that differ in text only ("1", "01") share one index.
+	byCand map[string]*index
 	pool   sync.Pool
 }
 
@@ -140,8 +155,11 @@ func NewRuleSet(rules []*ir.Rule, opts ...Option) (*RuleSet, diag.List) {
 		for _, r := range rs.routes {
 			routed[r.key.Name] = true
 		}
-		rs.idx = buildIndex(kept, rs.words, rs.all, routed)
+		rs.clauses = pickClauses(kept, routed)
+		rs.idx = buildIndex(rs.clauses, rs.words, rs.all, rs.all)
 	}
+	rs.buckets = map[string]*routing{}
+	rs.byCand = map[string]*index{}
 	rs.pool.New = func() any { return rs.NewMatcher() }
 	return rs, diags
 }
@@ -294,13 +312,23 @@ type Matcher struct {
 // routing values.
 type routing struct {
 	cand []uint64
-	// fields lists the index fields that some candidate has atoms on.
+	// idx is the field index to filter cand with: one holding only the
+	// candidates' clauses, or the whole index.
+	idx *index
+	// fields lists the fields of idx that some candidate has atoms on.
 	fields []int32
 }
 
 // maxRouted bounds the routing cache; past it (an input with ever-new
 // EventIDs) routing is computed per event.
 const maxRouted = 1024
+
+// maxBuckets bounds the routing buckets that get an index of their own.
+// Why per bucket: a scan costs per byte of value and per literal that
+// can hit, so a Sysmon event should not search the literals of rules
+// that only apply to other channels (most keyword rules, for one). Past
+// the bound, buckets share the whole index.
+const maxBuckets = 256
 
 // NewMatcher returns scratch state for one goroutine.
 func (rs *RuleSet) NewMatcher() *Matcher {
@@ -331,8 +359,8 @@ func (m *Matcher) Match(ev Event, dst []*Program) []*Program {
 	rt := m.routing(ev)
 	cand := m.cand
 	copy(cand, rt.cand)
-	if rs.idx != nil {
-		m.filter(ev, rt.fields)
+	if rt.idx != nil {
+		m.filter(ev, rt)
 	}
 	for wi, w := range cand {
 		for w != 0 {
@@ -369,14 +397,57 @@ func (m *Matcher) routing(ev Event) *routing {
 		if r, ok := m.routed[string(m.key)]; ok {
 			return r
 		}
+		if len(m.routed) < maxRouted {
+			r := m.bucket(ev)
+			m.routed[string(m.key)] = r
+			return r
+		}
 	}
 	r := &m.spare
-	if cacheable && len(m.routed) < maxRouted {
-		r = &routing{cand: make([]uint64, rs.words)}
-		m.routed[string(m.key)] = r
-	}
 	m.route(ev, r)
+	m.useIndex(r, rs.idx)
 	return r
+}
+
+// bucket returns the shared routing outcome for ev, whose routing key is
+// in m.key, computing it and the bucket's index on first use.
+func (m *Matcher) bucket(ev Event) *routing {
+	rs := m.rs
+	rs.bmu.Lock()
+	defer rs.bmu.Unlock()
+	if r, ok := rs.buckets[string(m.key)]; ok {
+		return r
+	}
+	r := &routing{cand: make([]uint64, rs.words)}
+	m.route(ev, r)
+	idx := rs.idx
+	if rs.clauses != nil {
+		ck := string(unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(r.cand))), 8*len(r.cand)))
+		if own, ok := rs.byCand[ck]; ok {
+			idx = own
+		} else if len(rs.byCand) < maxBuckets {
+			idx = buildIndex(rs.clauses, rs.words, rs.all, r.cand)
+			rs.byCand[ck] = idx
+		}
+	}
+	m.useIndex(r, idx)
+	rs.buckets[string(m.key)] = r
+	return r
+}
+
+// useIndex sets the field index r is filtered with and the fields of it
+// that r's candidates need.
+func (m *Matcher) useIndex(r *routing, idx *index) {
+	r.idx = idx
+	r.fields = r.fields[:0]
+	if idx == nil {
+		return
+	}
+	for fi := range idx.fields {
+		if intersects(r.cand, idx.fields[fi].rules) {
+			r.fields = append(r.fields, int32(fi))
+		}
+	}
 }
 
 // route computes the routing outcome for ev into r.
@@ -392,14 +463,6 @@ func (m *Matcher) route(ev Event, r *routing) {
 		}
 		for i := range r.cand {
 			r.cand[i] &= tmp[i]
-		}
-	}
-	r.fields = r.fields[:0]
-	if rs.idx != nil {
-		for fi := range rs.idx.fields {
-			if intersects(r.cand, rs.idx.fields[fi].rules) {
-				r.fields = append(r.fields, int32(fi))
-			}
 		}
 	}
 }
