@@ -2,50 +2,33 @@ package golang
 
 import (
 	"go/format"
-	"net/netip"
-	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/sigc-dev/sigc/backends"
 	"github.com/sigc-dev/sigc/ir"
 	"github.com/sigc-dev/sigc/ir/diag"
+	"github.com/sigc-dev/sigc/ir/irtest"
 )
 
-// Builders for hand-written IR.
+// Builders for hand-written IR (shared with the other backends' tests).
 
-var at = diag.Pos{File: "t.yml", Line: 3, Col: 5}
+var at = irtest.At
 
-func str(field, sigma string) *ir.Match {
-	return &ir.Match{P: at, Field: field, Op: ir.OpEq, Value: ir.String{Pattern: ir.ParseSigmaString(sigma, true)}}
-}
+func str(field, sigma string) *ir.Match { return irtest.Str(field, sigma, true) }
 
-func cased(m *ir.Match) *ir.Match { m.Cased = true; return m }
-
-func num(field string, op ir.Op, f float64) *ir.Match {
-	v := ir.Number{Text: strconv.FormatFloat(f, 'g', -1, 64), Float: f}
-	return &ir.Match{P: at, Field: field, Op: op, Value: v}
-}
-
-func re(field, src, flags string) *ir.Match {
-	return &ir.Match{P: at, Field: field, Op: ir.OpRegex, Value: ir.Regex{Source: src, Flags: flags}}
-}
-
-func cidr(field, p string) *ir.Match {
-	return &ir.Match{P: at, Field: field, Op: ir.OpCIDR, Value: ir.CIDR{Prefix: netip.MustParsePrefix(p)}}
-}
-
-func op(field string, o ir.Op) *ir.Match { return &ir.Match{P: at, Field: field, Op: o} }
-
-func fref(field, other string, lead, trail bool) *ir.Match {
-	return &ir.Match{P: at, Field: field, Op: ir.OpFieldRef, Value: ir.FieldRef{Name: other, Lead: lead, Trail: trail}}
-}
-
-func part(m *ir.Match, p ir.TimePart) *ir.Match { m.Part = p; return m }
-
-func and(ts ...ir.Expr) ir.Expr { return &ir.And{P: at, Terms: ts} }
-func or(ts ...ir.Expr) ir.Expr  { return &ir.Or{P: at, Terms: ts} }
-func not(x ir.Expr) ir.Expr     { return &ir.Not{P: at, X: x} }
+var (
+	cased = irtest.Cased
+	num   = irtest.Number
+	re    = irtest.Regex
+	cidr  = irtest.CIDR
+	op    = irtest.Op
+	fref  = irtest.FieldRef
+	part  = irtest.Part
+	and   = irtest.And
+	or    = irtest.Or
+	not   = irtest.Not
+)
 
 func rule(title string, qs ...ir.Expr) *ir.Rule {
 	r := &ir.Rule{Meta: ir.Meta{Title: title, ID: "id-" + title, Level: "high", Tags: []string{"attack.t1"}}}

@@ -1,54 +1,34 @@
 package splunk
 
 import (
-	"net/netip"
 	"strings"
 	"testing"
 
 	"github.com/sigc-dev/sigc/backends"
 	"github.com/sigc-dev/sigc/ir"
 	"github.com/sigc-dev/sigc/ir/diag"
+	"github.com/sigc-dev/sigc/ir/irtest"
 )
 
-var tpos = diag.Pos{File: "t.yml", Line: 3, Col: 5}
+var tpos = irtest.At
 
-// Builders for hand-made IR.
+// Builders for hand-made IR (shared with the other backends' tests).
 
-func str(field, sigma string) *ir.Match {
-	return &ir.Match{P: tpos, Field: field, Op: ir.OpEq, Value: ir.String{Pattern: ir.ParseSigmaString(sigma, false)}}
-}
+func str(field, sigma string) *ir.Match { return irtest.Str(field, sigma, false) }
 
-func cased(field, sigma string) *ir.Match {
-	m := str(field, sigma)
-	m.Cased = true
-	return m
-}
+func cased(field, sigma string) *ir.Match { return irtest.Cased(str(field, sigma)) }
 
-func num(field string, op ir.Op, text string) *ir.Match {
-	return &ir.Match{P: tpos, Field: field, Op: op, Value: ir.Number{Text: text}}
-}
-
-func re(field, src, flags string) *ir.Match {
-	return &ir.Match{P: tpos, Field: field, Op: ir.OpRegex, Value: ir.Regex{Source: src, Flags: flags}}
-}
-
-func cidr(field, p string) *ir.Match {
-	return &ir.Match{P: tpos, Field: field, Op: ir.OpCIDR, Value: ir.CIDR{Prefix: netip.MustParsePrefix(p)}}
-}
-
-func op(field string, o ir.Op) *ir.Match { return &ir.Match{P: tpos, Field: field, Op: o} }
-
-func ref(field, other string, lead, trail bool) *ir.Match {
-	return &ir.Match{P: tpos, Field: field, Op: ir.OpFieldRef, Value: ir.FieldRef{Name: other, Lead: lead, Trail: trail}}
-}
-
-func kw(v string) *ir.Match {
-	return &ir.Match{P: tpos, Op: ir.OpEq, Value: ir.String{Pattern: ir.ParseSigmaString(v, false).WithStar(true, true)}}
-}
-
-func and(ts ...ir.Expr) ir.Expr { return &ir.And{P: tpos, Terms: ts} }
-func or(ts ...ir.Expr) ir.Expr  { return &ir.Or{P: tpos, Terms: ts} }
-func not(x ir.Expr) ir.Expr     { return &ir.Not{P: tpos, X: x} }
+var (
+	num  = irtest.NumberText
+	re   = irtest.Regex
+	cidr = irtest.CIDR
+	op   = irtest.Op
+	ref  = irtest.FieldRef
+	kw   = irtest.Keyword
+	and  = irtest.And
+	or   = irtest.Or
+	not  = irtest.Not
+)
 
 func ruleOf(es ...ir.Expr) *ir.Rule {
 	r := &ir.Rule{Meta: ir.Meta{Title: "T", Level: "high", Pos: tpos}}
