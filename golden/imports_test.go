@@ -15,6 +15,7 @@ const module = "github.com/sigc-dev/sigc"
 // to the module; a key ending in "/*" covers the packages below it.
 var allowedImports = map[string][]string{
 	"ir/diag":           {},
+	"ir/irtest":         {"ir", "ir/diag"},
 	"ir/par":            {},
 	"ir":                {"ir/diag"},
 	"rules/condition":   {"ir/diag"},

@@ -229,24 +229,9 @@ func convertCorrelation(u *unit, be backends.Backend, chain pipeline.Chain, opts
 			"target %s cannot express correlation rules", be.Name())
 		return nil
 	}
-	c, pd := chain.ApplyCorrelation(u.Correlation)
-	u.diags.Append(pd)
-	if pd.HasErrors() || c == nil {
+	c := prepareCorrelation(chain, u)
+	if c == nil {
 		return nil
-	}
-	c.Rules = append([]any(nil), c.Rules...)
-	for i, ref := range c.Rules {
-		r, ok := ref.(*ir.Rule)
-		if !ok {
-			continue
-		}
-		pr, rd := chain.Apply(r)
-		u.diags.Append(rd)
-		if rd.HasErrors() || pr == nil {
-			return nil
-		}
-		ir.SimplifyRule(pr)
-		c.Rules[i] = pr
 	}
 	u.Correlation = c
 	out, bd := cc.ConvertCorrelation(c, opts)
