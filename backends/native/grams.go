@@ -31,6 +31,9 @@ type gramIndex struct {
 	// scan makes one bitmap test per position and hashes grams only where
 	// a filed one starts (nil: slide each gram size over the value).
 	pairs *[1 << 10]uint64
+	// skip, for a substring index of few long enough literals, replaces
+	// the gram scan (skip.go).
+	skip  *skipScan
 	sizes [numGramSizes]gramSize
 	slots []gramSlot
 	mask  uint64
@@ -208,6 +211,9 @@ func newGramIndex(kind atomKind, lits []string, pats []acPat, count map[gramID]i
 	if gi.pairs != nil && popcount(gi.pairs[:]) > maxPairs {
 		gi.pairs = nil
 	}
+	if kind == atomContains {
+		gi.skip = newSkipScan(lits)
+	}
 	size := 8
 	for size < 2*len(ids) {
 		size *= 2
@@ -270,6 +276,13 @@ func (m *Matcher) scanGrams(gi *gramIndex, s string) {
 		// The raw bytes are scanned first: an extra hit only costs an
 		// extra rule evaluation, and a value with a non-ASCII byte is
 		// scanned again folded rune by rune.
+		if gi.skip != nil {
+			if !isASCII(s) {
+				s = m.folded(s)
+			}
+			m.skipScan(gi, s)
+			return
+		}
 		if gi.pairs != nil {
 			if !m.slidePairs(gi, s) {
 				m.slidePairs(gi, m.folded(s))
