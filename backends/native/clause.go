@@ -56,6 +56,13 @@ const minLiteral = 3
 // is required too, and shorter patterns keep the automata small.
 const maxLiteral = 12
 
+// maxAnchored truncates long prefixes and suffixes. They may be longer
+// than substrings: an anchored literal is probed at a few offsets rather
+// than searched for, so its length costs little, while a prefix cut to
+// 12 bytes ("c:\windows\t" of "c:\windows\tasks\") holds in most
+// events.
+const maxAnchored = 24
+
 // picker chooses the clauses of rules. freq counts, per folded literal,
 // the rules that test it: a literal many rules test (".exe", "high") is
 // common in events too, so it scores lower.
@@ -181,13 +188,28 @@ func (pk *picker) clausesOf(e ir.Expr) []clause {
 		}
 		return out
 	case *ir.Or:
-		var u clause
+		// Each branch gives its best clause to a first union and its
+		// second best (or its best again) to a second one: both are
+		// required. Why two: in `x or (y and z)` the first union may
+		// take a common y (Image contains "\windows\"), and the
+		// second then holds x or z, which rarely both fail to filter.
+		var u, u2 clause
+		differ := false
 		for _, t := range n.Terms {
-			b := pk.best(pk.clausesOf(t), 1)
+			b := pk.best(pk.clausesOf(t), 2)
 			if len(b) == 0 {
 				return nil
 			}
 			u = append(u, b[0]...)
+			if len(b) > 1 {
+				differ = true
+				u2 = append(u2, b[1]...)
+			} else {
+				u2 = append(u2, b[0]...)
+			}
+		}
+		if differ {
+			return []clause{u, u2}
 		}
 		return []clause{u}
 	}
@@ -272,19 +294,20 @@ func patternAtom(field string, p ir.Pattern) (atom, bool) {
 	return truncated(a), true
 }
 
-// truncated shortens a long literal to maxLiteral bytes, keeping the end
+// truncated shortens a long literal to maxAnchored bytes (an anchored
+// one) or maxLiteral bytes (a substring), keeping the end
 // that stays anchored: the start of a prefix, the end of a suffix, and
 // the end of a substring, where paths and command lines are most
 // distinctive. Cutting inside a UTF-8 sequence is fine: the index
 // compares bytes of the folded value, which contains every byte substring
 // of the folded literal.
 func truncated(a atom) atom {
-	if len(a.lit) <= maxLiteral {
-		return a
-	}
-	if a.kind == atomPrefix {
-		a.lit = a.lit[:maxLiteral]
-	} else {
+	switch {
+	case a.kind == atomPrefix && len(a.lit) > maxAnchored:
+		a.lit = a.lit[:maxAnchored]
+	case a.kind == atomSuffix && len(a.lit) > maxAnchored:
+		a.lit = a.lit[len(a.lit)-maxAnchored:]
+	case a.kind == atomContains && len(a.lit) > maxLiteral:
 		a.lit = a.lit[len(a.lit)-maxLiteral:]
 	}
 	return a

@@ -288,10 +288,15 @@ func merged(ps []pred) pred {
 		return ps[0]
 	}
 	var exact []string
+	var suffixes []suffixPred
 	var others, wide []pred
 	for _, p := range ps {
 		if e, ok := p.(exactPred); ok && !e.cased {
 			exact = append(exact, e.lit)
+			continue
+		}
+		if q, ok := suffixSettable(p); ok {
+			suffixes = append(suffixes, q)
 			continue
 		}
 		if c, ok := p.(containsPred); ok && !c.n.ascii && !c.n.cased {
@@ -313,6 +318,13 @@ func merged(ps []pred) pred {
 	} else {
 		for _, l := range exact {
 			others = append(others, exactPred{lit: l})
+		}
+	}
+	if len(suffixes) >= minSuffixSet {
+		others = append(others, newSuffixSetPred(suffixes))
+	} else {
+		for _, q := range suffixes {
+			others = append(others, q)
 		}
 	}
 	if len(others) == 1 {

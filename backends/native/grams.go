@@ -299,13 +299,13 @@ func (m *Matcher) scanGrams(gi *gramIndex, s string) {
 		}
 		return
 	}
-	// An anchored literal lies within maxLiteral bytes of its end of s;
+	// An anchored literal lies within maxAnchored bytes of its end of s;
 	// when those bytes are ASCII they fold in place.
 	w := s
-	if gi.anchor == atomPrefix && len(w) > maxLiteral {
-		w = w[:maxLiteral]
-	} else if gi.anchor == atomSuffix && len(w) > maxLiteral {
-		w = w[len(w)-maxLiteral:]
+	if gi.anchor == atomPrefix && len(w) > maxAnchored {
+		w = w[:maxAnchored]
+	} else if gi.anchor == atomSuffix && len(w) > maxAnchored {
+		w = w[len(w)-maxAnchored:]
 	}
 	if !isASCII(w) {
 		s = m.folded(s)
@@ -323,12 +323,27 @@ func (m *Matcher) scanGrams(gi *gramIndex, s string) {
 			if i < 0 || i+size > len(s) {
 				continue
 			}
-			g := gramAt(s, i, size)
+			g := loadGram(s, i, size)
 			if h := gramHash(g, gs.shift); gs.bits[h>>6]&(1<<(h&63)) != 0 {
 				m.verify(gi, s, i, gi.lookup(size, g))
 			}
 		}
 	}
+}
+
+// loadGram is gramAt with one unaligned load for grams of 8 and 4 bytes,
+// and for a 3-byte gram that has a byte after it.
+func loadGram(s string, i, size int) uint64 {
+	p := unsafe.Pointer(unsafe.StringData(s))
+	switch {
+	case size == 8:
+		return *(*uint64)(unsafe.Add(p, i)) | gramFold
+	case size == 4:
+		return uint64(*(*uint32)(unsafe.Add(p, i)) | gramFold&0xFFFFFFFF)
+	case size == 3 && i+4 <= len(s):
+		return uint64(*(*uint32)(unsafe.Add(p, i))&0xFFFFFF | gramFold&0xFFFFFF)
+	}
+	return gramAt(s, i, size)
 }
 
 // folded returns the canonical fold of s in the Matcher's buffer.
@@ -364,22 +379,13 @@ func (m *Matcher) slidePairs(gi *gramIndex, s string) bool {
 
 // probe tests the grams of every size that start at position i of s.
 func (m *Matcher) probe(gi *gramIndex, s string, i int) {
-	p := unsafe.Pointer(unsafe.StringData(s))
 	for si := range gi.sizes {
 		gs := &gi.sizes[si]
 		size := gramSizes[si]
 		if gs.bits == nil || i+size > len(s) {
 			continue
 		}
-		var g uint64
-		switch size {
-		case 8:
-			g = *(*uint64)(unsafe.Add(p, i)) | gramFold
-		case 4:
-			g = uint64(*(*uint32)(unsafe.Add(p, i)) | gramFold&0xFFFFFFFF)
-		default:
-			g = gramAt(s, i, size)
-		}
+		g := loadGram(s, i, size)
 		if h := gramHash(g, gs.shift); gs.bits[h>>6]&(1<<(h&63)) != 0 {
 			m.verify(gi, s, i, gi.lookup(size, g))
 		}
@@ -407,7 +413,15 @@ func (m *Matcher) slide(gi *gramIndex, gs *gramSize, s string, size int) {
 			}
 		}
 	default:
-		for i := 0; i+3 <= len(s); i++ {
+		// A four-byte load masked to three where one fits.
+		i := 0
+		for ; i+4 <= len(s); i++ {
+			g := uint64(*(*uint32)(unsafe.Add(p, i))&0xFFFFFF | gramFold&0xFFFFFF)
+			if h := gramHash(g, shift); b[h>>6]&(1<<(h&63)) != 0 {
+				m.verify(gi, s, i, gi.lookup(3, g))
+			}
+		}
+		for ; i+3 <= len(s); i++ {
 			g := gramAt(s, i, 3)
 			if h := gramHash(g, shift); b[h>>6]&(1<<(h&63)) != 0 {
 				m.verify(gi, s, i, gi.lookup(3, g))

@@ -229,6 +229,22 @@ func (m *Matcher) filter(ev Event, rt *routing) {
 // read in place rather than copied out field by field through At.
 func (m *Matcher) scanAll(f *fieldIndex, ev Event) {
 	if fl, ok := ev.(*Flat); ok {
+		if gi := f.onlySkip(); gi != nil {
+			// The common keyword index (a few long literals) without the
+			// calls scanValue makes per value.
+			for i := range fl.fields {
+				if v := &fl.fields[i].Value; v.Kind == KindString || v.Kind == KindNumber || v.Kind == KindBool {
+					s := v.Str
+					if !isASCII(s) {
+						s = m.folded(s)
+					}
+					m.skipScan(gi, s)
+				} else {
+					m.scanValue(f, *v)
+				}
+			}
+			return
+		}
 		for i := range fl.fields {
 			m.scanValue(f, fl.fields[i].Value)
 		}
@@ -238,6 +254,17 @@ func (m *Matcher) scanAll(f *fieldIndex, ev Event) {
 		_, v := ev.At(i)
 		m.scanValue(f, v)
 	}
+}
+
+// onlySkip returns the substring index of f when it is all f holds and
+// skips (skip.go), else nil.
+func (f *fieldIndex) onlySkip() *gramIndex {
+	gi := f.grams[atomContains]
+	if gi == nil || gi.skip == nil || len(f.short) > 0 || f.exact != nil ||
+		f.grams[atomPrefix] != nil || f.grams[atomSuffix] != nil {
+		return nil
+	}
+	return gi
 }
 
 // scanShort finds the short literals of f in the folded value s in one

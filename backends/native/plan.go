@@ -188,6 +188,8 @@ func predText(p pred) string {
 			shown[i] = strconv.Quote(l)
 		}
 		return fmt.Sprintf("set of %d {%s%s}", len(lits), strings.Join(shown, ", "), more)
+	case *suffixSetPred:
+		return q.text()
 	case numEqPred:
 		return "number = " + q.text
 	case cmpPred:

@@ -1,0 +1,98 @@
+package native
+
+import (
+	"testing"
+
+	"github.com/sigc-dev/sigc/ir"
+)
+
+// TestSkipScan checks the skipping substring search against the plain
+// evaluation: literals at the start, middle and end of a value, overlaps,
+// case and Unicode folding, values shorter than the window.
+func TestSkipScan(t *testing.T) {
+	kw := []string{"*sekurlsa::*", "*kerberos::ptt*", "*mimilib.dll*", "*lsadump*"}
+	var terms []*ir.Match
+	for _, k := range kw {
+		terms = append(terms, str("", k))
+	}
+	r := rule("kw", or(terms[0], terms[1], terms[2], terms[3]))
+	rs, d := NewRuleSet([]*ir.Rule{r})
+	if d.HasErrors() {
+		t.Fatal(d)
+	}
+	gi := rs.idx.fields[0].grams[atomContains]
+	if gi == nil || gi.skip == nil {
+		t.Fatal("keyword index does not skip")
+	}
+	if gi.skip.m != 7 {
+		t.Errorf("window = %d, want 7 (the shortest literal)", gi.skip.m)
+	}
+	tests := []struct {
+		value string
+		want  bool
+	}{
+		{"sekurlsa::logonpasswords", true},
+		{"run SEKURLSA::LogonPasswords now", true},
+		{"x kerberos::ptt", true},
+		{"kerberos::pt", false},
+		{"lsadum", false},
+		{"LSADUMP", true},
+		{"c:\\tools\\MimiLib.DLL", true},
+		{"mimilib.dl", false},
+		{"ls", false},
+		{"", false},
+		{"lsalsalsadump::sam", true},
+		{"\u212aerberos::ptt", true}, // KELVIN SIGN folds to k
+		{"sekurlsa:;", false},
+		{"nothing to see here, a long value without any literal at all", false},
+	}
+	for _, tt := range tests {
+		ev := &Flat{}
+		ev.Set("CommandLine", Value{Kind: KindString, Str: tt.value})
+		got := len(rs.Match(ev, nil)) == 1
+		if got != tt.want {
+			t.Errorf("%q: match = %v, want %v", tt.value, got, tt.want)
+		}
+		if plain := mustCompile(t, r).Match(ev); plain != tt.want {
+			t.Errorf("%q: plain match = %v, want %v", tt.value, plain, tt.want)
+		}
+	}
+}
+
+// TestSuffixSet checks that an Or of endswith tests on one field becomes a
+// suffix set that matches as the tests do.
+func TestSuffixSet(t *testing.T) {
+	r := rule("sfx", or(str("Image", `*.exe`), str("Image", `*.scr`), str("Image", `*\calc.com`),
+		str("Image", `*\evil.dll`), str("Image", `*\Programs\tools\payload.bin`), str("Image", `*k`)))
+	p := mustCompile(t, r)
+	if _, ok := p.queries[0].(fieldNode).p.(*suffixSetPred); !ok {
+		t.Fatalf("compiled to %T, want a suffix set", p.queries[0])
+	}
+	tests := []struct {
+		value string
+		want  bool
+	}{
+		{`C:\Windows\notepad.EXE`, true},
+		{`a.scr`, true},
+		{`.scr`, true},
+		{`scr`, false},
+		{`C:\x\CALC.com`, true},
+		{`C:\x\xcalc.com`, false},
+		{`C:\x\evil.dll`, true},
+		{`D:\Users\a\AppData\Local\Programs\Tools\Payload.BIN`, true},
+		{`D:\payload.bin`, false},
+		{`bookmark`, true},
+		{"boo\u212a", true},  // KELVIN SIGN folds to k
+		{"x.ex\u212a", true}, // ends with the k literal too
+		{"notepad.ex\u00e9", false},
+		{"", false},
+		{`C:\Windows\notepad.exe.txt`, false},
+	}
+	for _, tt := range tests {
+		ev := &Flat{}
+		ev.Set("Image", Value{Kind: KindString, Str: tt.value})
+		if got := p.Match(ev); got != tt.want {
+			t.Errorf("%q: match = %v, want %v", tt.value, got, tt.want)
+		}
+	}
+}
