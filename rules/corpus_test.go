@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"github.com/sigc-dev/sigc/rules/corpus"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -12,25 +13,8 @@ import (
 	"github.com/sigc-dev/sigc/ir/diag"
 )
 
-// corpusDir returns the SigmaHQ corpus directory: $SIGC_CORPUS, or
-// ../shared/sigmahq relative to the repository root. The test is skipped
-// when it is absent, unless SIGC_REQUIRE_CORPUS=1.
-func corpusDir(tb testing.TB) string {
-	tb.Helper()
-	dir := os.Getenv("SIGC_CORPUS")
-	if dir == "" {
-		_, file, _, _ := runtime.Caller(0)
-		// file is <repo>/rules/corpus_test.go.
-		dir = filepath.Join(filepath.Dir(file), "..", "..", "shared", "sigmahq")
-	}
-	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
-		if os.Getenv("SIGC_REQUIRE_CORPUS") == "1" {
-			tb.Fatalf("corpus %s not found and SIGC_REQUIRE_CORPUS=1", dir)
-		}
-		tb.Skipf("corpus %s not found; set SIGC_CORPUS", dir)
-	}
-	return dir
-}
+// corpusDir is the shared corpus locator (skips, or fails in CI, when absent).
+var corpusDir = corpus.Dir
 
 // corpusGroups returns the rules* folders of the corpus.
 func corpusGroups(tb testing.TB, dir string) []string {

@@ -2,6 +2,7 @@ package native
 
 import (
 	"fmt"
+	"github.com/sigc-dev/sigc/rules/corpus"
 	"os"
 	"path/filepath"
 	"sort"
@@ -54,22 +55,8 @@ func TestWindowsFlattening(t *testing.T) {
 	}
 }
 
-// corpusDir returns the SigmaHQ snapshot, skipping (or failing, with
-// SIGC_REQUIRE_CORPUS=1) when it is absent.
-func corpusDir(tb testing.TB) string {
-	tb.Helper()
-	dir := os.Getenv("SIGC_CORPUS")
-	if dir == "" {
-		dir = filepath.Join("..", "..", "..", "shared", "sigmahq")
-	}
-	if _, err := os.Stat(dir); err != nil {
-		if os.Getenv("SIGC_REQUIRE_CORPUS") == "1" {
-			tb.Fatalf("corpus %s: %v", dir, err)
-		}
-		tb.Skipf("corpus not found at %s (set SIGC_CORPUS)", dir)
-	}
-	return dir
-}
+// corpusDir is the shared corpus locator (skips, or fails in CI, when absent).
+var corpusDir = corpus.Dir
 
 // readAll decodes a file into snapshots of its events' short fields.
 func readAll(tb testing.TB, path string, format Format) []map[string]string {

@@ -3,11 +3,10 @@ package splunk
 import (
 	"bytes"
 	"fmt"
-	"os"
+	"github.com/sigc-dev/sigc/rules/corpus"
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"sort"
 	"strings"
 	"testing"
@@ -20,24 +19,8 @@ import (
 	"github.com/sigc-dev/sigc/rules"
 )
 
-// corpusDir returns the SigmaHQ corpus: $SIGC_CORPUS, or ../shared/sigmahq
-// next to the repository. Absent, the test is skipped, unless
-// SIGC_REQUIRE_CORPUS=1.
-func corpusDir(tb testing.TB) string {
-	tb.Helper()
-	dir := os.Getenv("SIGC_CORPUS")
-	if dir == "" {
-		_, file, _, _ := runtime.Caller(0)
-		dir = filepath.Join(filepath.Dir(file), "..", "..", "..", "shared", "sigmahq")
-	}
-	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
-		if os.Getenv("SIGC_REQUIRE_CORPUS") == "1" {
-			tb.Fatalf("corpus %s not found and SIGC_REQUIRE_CORPUS=1", dir)
-		}
-		tb.Skipf("corpus %s not found; set SIGC_CORPUS", dir)
-	}
-	return dir
-}
+// corpusDir is the shared corpus locator (skips, or fails in CI, when absent).
+var corpusDir = corpus.Dir
 
 // loadCorpus loads and lowers the rules* folders.
 func loadCorpus(tb testing.TB) []*lower.Lowered {

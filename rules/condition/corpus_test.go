@@ -2,6 +2,7 @@ package condition
 
 import (
 	"errors"
+	"github.com/sigc-dev/sigc/rules/corpus"
 	"io"
 	"io/fs"
 	"os"
@@ -13,27 +14,8 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// corpusDir returns the SigmaHQ checkout: $SIGC_CORPUS, else
-// ../shared/sigmahq next to the repository root. When it is absent the test
-// is skipped, unless SIGC_REQUIRE_CORPUS=1 makes that a failure.
-func corpusDir(t *testing.T) string {
-	t.Helper()
-	dir := os.Getenv("SIGC_CORPUS")
-	if dir == "" {
-		root, err := repoRoot()
-		if err != nil {
-			t.Fatal(err)
-		}
-		dir = filepath.Join(root, "..", "shared", "sigmahq")
-	}
-	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
-		if os.Getenv("SIGC_REQUIRE_CORPUS") == "1" {
-			t.Fatalf("SigmaHQ corpus not found at %s (SIGC_REQUIRE_CORPUS=1)", dir)
-		}
-		t.Skipf("SigmaHQ corpus not found at %s; set SIGC_CORPUS to run this test", dir)
-	}
-	return dir
-}
+// corpusDir is the shared corpus locator (skips, or fails in CI, when absent).
+var corpusDir = corpus.Dir
 
 // repoRoot walks up from the working directory to the go.mod.
 func repoRoot() (string, error) {
