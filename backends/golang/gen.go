@@ -9,7 +9,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/sigc-dev/sigc/backends/golang/internal/rt"
+	"github.com/sigc-dev/sigc/backends/internal/rt"
 	"github.com/sigc-dev/sigc/ir"
 	"github.com/sigc-dev/sigc/ir/diag"
 )

@@ -4,12 +4,13 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
 
-	"github.com/sigc-dev/sigc/backends/golang/internal/rt"
+	"github.com/sigc-dev/sigc/backends/internal/rt"
 )
 
 // runtimeLib is the parsed runtime source: every top-level declaration
@@ -29,6 +30,15 @@ type rtDecl struct {
 
 // skipped are runtime declarations that only serve the generator itself.
 var skipped = map[string]bool{"Source": true, "Fold": true}
+
+// shared are the runtime helpers the native matcher imports too, so they
+// are exported in rt; the generated package keeps them unexported.
+var shared = regexp.MustCompile(`\b(CanonicalFloat|CanonicalNumber|ParseNum)\b`)
+
+// unexport lower-cases the first letter of the shared names in text.
+func unexport(text string) string {
+	return shared.ReplaceAllStringFunc(text, func(n string) string { return strings.ToLower(n[:1]) + n[1:] })
+}
 
 var (
 	libOnce sync.Once
@@ -81,7 +91,7 @@ func parseRuntime(src string) runtimeLib {
 				start = x.Doc.Pos()
 			}
 		}
-		rd := &rtDecl{text: src[off(start):off(d.End())]}
+		rd := &rtDecl{text: unexport(src[off(start):off(d.End())])}
 		seenRef, seenImp := map[string]bool{}, map[string]bool{}
 		ast.Inspect(d, func(n ast.Node) bool {
 			switch x := n.(type) {
@@ -97,12 +107,12 @@ func parseRuntime(src string) runtimeLib {
 				// top-level name only pulls in one more declaration.
 				if top[x.Name] && !seenRef[x.Name] && x.Name != names[0] {
 					seenRef[x.Name] = true
-					rd.refs = append(rd.refs, x.Name)
+					rd.refs = append(rd.refs, unexport(x.Name))
 				}
 			}
 			return true
 		})
-		key := names[0]
+		key := unexport(names[0])
 		if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv != nil {
 			typ := recvType(fd)
 			key = typ + "." + fd.Name.Name

@@ -2,6 +2,7 @@ package native
 
 import (
 	"errors"
+	sigrt "github.com/sigc-dev/sigc/backends/internal/rt"
 	"hash/maphash"
 	"unsafe"
 
@@ -139,7 +140,7 @@ func (d *Decoder) scalar(ev *Flat, v *fastjson.Value) Value {
 		start := len(ev.arena)
 		ev.arena = v.MarshalTo(ev.arena)
 		raw := unsafe.String(unsafe.SliceData(ev.arena[start:]), len(ev.arena)-start)
-		return Value{Kind: KindNumber, Str: canonicalNumber(raw)}
+		return Value{Kind: KindNumber, Str: sigrt.CanonicalNumber(raw)}
 	case fastjson.TypeTrue:
 		return Bool(true)
 	case fastjson.TypeFalse:

@@ -1,6 +1,7 @@
 package native
 
 import (
+	sigrt "github.com/sigc-dev/sigc/backends/internal/rt"
 	"net/netip"
 	"regexp"
 	"strings"
@@ -288,7 +289,7 @@ func (p numEqPred) test(s string) bool {
 	if s == p.text {
 		return true
 	}
-	f, ok := parseNum(s)
+	f, ok := sigrt.ParseNum(s)
 	return ok && f == p.f
 }
 
@@ -298,7 +299,7 @@ type cmpPred struct {
 }
 
 func (p cmpPred) test(s string) bool {
-	f, ok := parseNum(s)
+	f, ok := sigrt.ParseNum(s)
 	return ok && p.cmp(f)
 }
 

@@ -1,6 +1,7 @@
 package native
 
 import (
+	sigrt "github.com/sigc-dev/sigc/backends/internal/rt"
 	"hash/maphash"
 	"strconv"
 )
@@ -46,7 +47,7 @@ func String(s string) Value { return Value{Str: s, Kind: KindString} }
 func Int(i int64) Value { return Value{Str: strconv.FormatInt(i, 10), Kind: KindNumber} }
 
 // Float returns a number value with canonical text.
-func Float(f float64) Value { return Value{Str: canonicalFloat(f), Kind: KindNumber} }
+func Float(f float64) Value { return Value{Str: sigrt.CanonicalFloat(f), Kind: KindNumber} }
 
 // Bool returns a boolean value.
 func Bool(b bool) Value {

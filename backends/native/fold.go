@@ -1,8 +1,6 @@
 package native
 
 import (
-	"math"
-	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -358,84 +356,4 @@ func (g *glob) match(s string) bool {
 		starS += w
 		si, ti = starS, starT+1
 	}
-}
-
-// canonicalFloat renders a number as Sigma compares it: integers without a
-// fraction, others in shortest form.
-func canonicalFloat(f float64) string {
-	if f == math.Trunc(f) && math.Abs(f) < 1e15 {
-		return strconv.FormatInt(int64(f), 10)
-	}
-	return strconv.FormatFloat(f, 'g', -1, 64)
-}
-
-// parseNum parses a decimal number without allocating: the syntax is
-// checked before strconv runs, because strconv's error values allocate.
-func parseNum(s string) (float64, bool) {
-	if !looksNumeric(s) {
-		return 0, false
-	}
-	f, err := strconv.ParseFloat(s, 64)
-	return f, err == nil
-}
-
-// looksNumeric accepts JSON-style numbers with an optional leading '+'.
-func looksNumeric(s string) bool {
-	i := 0
-	if i < len(s) && (s[i] == '-' || s[i] == '+') {
-		i++
-	}
-	digits := 0
-	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-		i++
-		digits++
-	}
-	if i < len(s) && s[i] == '.' {
-		i++
-		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-			i++
-			digits++
-		}
-	}
-	if digits == 0 {
-		return false
-	}
-	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
-		i++
-		if i < len(s) && (s[i] == '-' || s[i] == '+') {
-			i++
-		}
-		exp := 0
-		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-			i++
-			exp++
-		}
-		if exp == 0 {
-			return false
-		}
-	}
-	return i == len(s)
-}
-
-// canonicalNumber returns the canonical text of a JSON number literal:
-// plain integers unchanged, everything else through float64.
-func canonicalNumber(raw string) string {
-	i := 0
-	if i < len(raw) && raw[i] == '-' {
-		i++
-	}
-	plain := i < len(raw) && (raw[i] != '0' || len(raw) == i+1)
-	for j := i; j < len(raw); j++ {
-		if raw[j] < '0' || raw[j] > '9' {
-			plain = false
-			break
-		}
-	}
-	if plain && raw != "-0" {
-		return raw
-	}
-	if f, ok := parseNum(raw); ok {
-		return canonicalFloat(f)
-	}
-	return raw
 }

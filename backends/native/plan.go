@@ -2,6 +2,7 @@ package native
 
 import (
 	"fmt"
+	sigrt "github.com/sigc-dev/sigc/backends/internal/rt"
 	"sort"
 	"strconv"
 	"strings"
@@ -193,13 +194,13 @@ func predText(p pred) string {
 	case numEqPred:
 		return "number = " + q.text
 	case cmpPred:
-		return "number " + q.op.String() + " " + canonicalFloat(q.f)
+		return "number " + q.op.String() + " " + sigrt.CanonicalFloat(q.f)
 	case regexPred:
 		return "regex " + strconv.Quote(q.re.String())
 	case cidrPred:
 		return "cidr " + q.prefix.String()
 	case timePred:
-		return fmt.Sprintf("%s of time %s %s", q.part, q.cmp.op, canonicalFloat(q.cmp.f))
+		return fmt.Sprintf("%s of time %s %s", q.part, q.cmp.op, sigrt.CanonicalFloat(q.cmp.f))
 	}
 	return fmt.Sprintf("pred %T", p)
 }

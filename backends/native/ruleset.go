@@ -1,6 +1,7 @@
 package native
 
 import (
+	sigrt "github.com/sigc-dev/sigc/backends/internal/rt"
 	"math/bits"
 	"sort"
 	"sync"
@@ -482,11 +483,10 @@ func (m *Matcher) routeValue(rt *route, v Value, acc []uint64) {
 	}
 	s := v.Str
 	m.mark(rt, s, acc)
-	// Numbers equal by value ("4624.0", "04624") route by canonical text.
-	if looksNumeric(s) {
-		if c := canonicalNumber(s); c != s {
-			m.mark(rt, c, acc)
-		}
+	// Numbers equal by value ("4624.0", "04624") route by canonical text;
+	// anything else is its own canonical text.
+	if c := sigrt.CanonicalNumber(s); c != s {
+		m.mark(rt, c, acc)
 	}
 }
 

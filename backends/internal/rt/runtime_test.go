@@ -110,8 +110,8 @@ func TestNumbers(t *testing.T) {
 		}
 	}
 	for in, want := range map[string]string{"4624": "4624", "1.50": "1.5", "1e3": "1000", "-0": "0", "007": "7"} {
-		if got := canonicalNumber(in); got != want {
-			t.Errorf("canonicalNumber(%q) = %q, want %q", in, got, want)
+		if got := CanonicalNumber(in); got != want {
+			t.Errorf("CanonicalNumber(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

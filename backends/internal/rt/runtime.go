@@ -164,13 +164,13 @@ func scalarText(v any) (string, bool) {
 		}
 		return "false", true
 	case float64:
-		return canonicalFloat(x), true
+		return CanonicalFloat(x), true
 	case int:
 		return strconv.Itoa(x), true
 	case int64:
 		return strconv.FormatInt(x, 10), true
 	case json.Number:
-		return canonicalNumber(string(x)), true
+		return CanonicalNumber(string(x)), true
 	}
 	return "", false
 }
@@ -459,14 +459,14 @@ func numEq(s, text string, f float64) bool {
 	if s == text {
 		return true
 	}
-	g, ok := parseNum(s)
+	g, ok := ParseNum(s)
 	return ok && g == f
 }
 
 // numCmp compares the number s with f by op ("<", "<=", ">", ">=", "=").
 // Text that is not a number never satisfies a comparison.
 func numCmp(s, op string, f float64) bool {
-	g, ok := parseNum(s)
+	g, ok := ParseNum(s)
 	return ok && cmpFloat(g, op, f)
 }
 
@@ -486,18 +486,18 @@ func cmpFloat(g float64, op string, f float64) bool {
 	return false
 }
 
-// canonicalFloat renders a number as Sigma compares it: integers without a
+// CanonicalFloat renders a number as Sigma compares it: integers without a
 // fraction, others in shortest form.
-func canonicalFloat(f float64) string {
+func CanonicalFloat(f float64) string {
 	if f == math.Trunc(f) && math.Abs(f) < 1e15 {
 		return strconv.FormatInt(int64(f), 10)
 	}
 	return strconv.FormatFloat(f, 'g', -1, 64)
 }
 
-// canonicalNumber returns the canonical text of a JSON number literal:
+// CanonicalNumber returns the canonical text of a JSON number literal:
 // plain integers unchanged, everything else through float64.
-func canonicalNumber(raw string) string {
+func CanonicalNumber(raw string) string {
 	i := 0
 	if i < len(raw) && raw[i] == '-' {
 		i++
@@ -512,16 +512,16 @@ func canonicalNumber(raw string) string {
 	if plain && raw != "-0" {
 		return raw
 	}
-	if f, ok := parseNum(raw); ok {
-		return canonicalFloat(f)
+	if f, ok := ParseNum(raw); ok {
+		return CanonicalFloat(f)
 	}
 	return raw
 }
 
-// parseNum parses a decimal number (JSON syntax, optional leading '+');
+// ParseNum parses a decimal number (JSON syntax, optional leading '+');
 // the syntax is checked first so that hexadecimal, "Inf" and "NaN" are not
 // numbers.
-func parseNum(s string) (float64, bool) {
+func ParseNum(s string) (float64, bool) {
 	i := 0
 	if i < len(s) && (s[i] == '-' || s[i] == '+') {
 		i++
