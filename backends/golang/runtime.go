@@ -33,7 +33,7 @@ var skipped = map[string]bool{"Source": true, "Fold": true}
 
 // shared are the runtime helpers the native matcher imports too, so they
 // are exported in rt; the generated package keeps them unexported.
-var shared = regexp.MustCompile(`\b(CanonicalFloat|CanonicalNumber|ParseNum)\b`)
+var shared = regexp.MustCompile(`\b(CanonicalFloat|CanonicalNumber|ParseNum|ParseTime)\b`)
 
 // unexport lower-cases the first letter of the shared names in text.
 func unexport(text string) string {

@@ -578,11 +578,13 @@ func inCIDR(s string, p netip.Prefix) bool {
 	return p.Contains(a.WithZone(""))
 }
 
-// timePart compares a part of a timestamp ("minute", "hour", "day",
-// "week" — the ISO week —, "month", "year") with f by op. Accepted forms
-// are RFC 3339 and the Windows form "2024-01-02 03:04:05.678", with or
-// without fraction, and a bare date; a timestamp without an offset is UTC.
-func timePart(s, part, op string, f float64) bool {
+// ParseTime reads a timestamp: RFC 3339 ("2024-01-02T03:04:05.678Z",
+// "…+02:00"), the Windows/Sysmon form ("2024-01-02 03:04:05.678"), with or
+// without fractional seconds, or a bare date; a value with an offset is
+// converted to UTC, one without is taken as UTC (Windows logs write UTC).
+// It is written by hand because time.Parse allocates its error on every
+// value that is not a timestamp.
+func ParseTime(s string) (time.Time, bool) {
 	num := func(i, n int) (int, bool) {
 		if i+n > len(s) {
 			return 0, false
@@ -600,25 +602,25 @@ func timePart(s, part, op string, f float64) bool {
 	month, ok2 := num(5, 2)
 	day, ok3 := num(8, 2)
 	if !ok1 || !ok2 || !ok3 || s[4] != '-' || s[7] != '-' || month < 1 || month > 12 || day < 1 || day > 31 {
-		return false
+		return time.Time{}, false
 	}
 	var hour, minute, sec int
 	i := 10
 	if i < len(s) {
 		if s[i] != 'T' && s[i] != 't' && s[i] != ' ' {
-			return false
+			return time.Time{}, false
 		}
 		var ok bool
 		if hour, ok = num(11, 2); !ok || len(s) < 16 || s[13] != ':' {
-			return false
+			return time.Time{}, false
 		}
 		if minute, ok = num(14, 2); !ok {
-			return false
+			return time.Time{}, false
 		}
 		i = 16
 		if i < len(s) && s[i] == ':' {
 			if sec, ok = num(17, 2); !ok {
-				return false
+				return time.Time{}, false
 			}
 			i = 19
 			if i < len(s) && (s[i] == '.' || s[i] == ',') {
@@ -627,7 +629,7 @@ func timePart(s, part, op string, f float64) bool {
 			}
 		}
 		if hour > 23 || minute > 59 || sec > 60 {
-			return false
+			return time.Time{}, false
 		}
 	}
 	offset := 0
@@ -639,7 +641,7 @@ func timePart(s, part, op string, f float64) bool {
 		oh, ok1 := num(i+1, 2)
 		om, ok2 := num(i+4, 2)
 		if !ok1 || !ok2 || s[i+3] != ':' {
-			return false
+			return time.Time{}, false
 		}
 		offset = (oh*60 + om) * 60
 		if s[i] == '+' {
@@ -648,9 +650,20 @@ func timePart(s, part, op string, f float64) bool {
 		i += 6
 	}
 	if i != len(s) {
+		return time.Time{}, false
+	}
+	return time.Date(year, time.Month(month), day, hour, minute, sec, 0, time.UTC).Add(time.Duration(offset) * time.Second), true
+}
+
+// timePart compares a part of a timestamp ("minute", "hour", "day",
+// "week" — the ISO week —, "month", "year") with f by op. Accepted forms
+// are RFC 3339 and the Windows form "2024-01-02 03:04:05.678", with or
+// without fraction, and a bare date; a timestamp without an offset is UTC.
+func timePart(s, part, op string, f float64) bool {
+	t, ok := ParseTime(s)
+	if !ok {
 		return false
 	}
-	t := time.Date(year, time.Month(month), day, hour, minute, sec, 0, time.UTC).Add(time.Duration(offset) * time.Second)
 	var v int
 	switch part {
 	case "minute":
