@@ -397,3 +397,59 @@ func reqLits(re *syntax.Regexp) ([]string, bool) {
 	}
 	return nil, false
 }
+
+// regexNeeds returns needles (folded, so they also hold for a
+// case-sensitive regex) that every match of the regex src contains, all of
+// them: the literal runs of its top-level concatenation and of the parts
+// that must occur at least once. A regex without any gives none.
+func regexNeeds(src string) []needle {
+	re, err := syntax.Parse(src, syntax.Perl)
+	if err != nil {
+		return nil
+	}
+	var lits []string
+	collectNeeds(re.Simplify(), &lits)
+	var out []needle
+	seen := map[string]bool{}
+	for _, l := range lits {
+		if l != "" && !seen[l] && len(out) < maxRegexNeeds {
+			seen[l] = true
+			out = append(out, newNeedle(l, false))
+		}
+	}
+	return out
+}
+
+// maxRegexNeeds bounds the needles tested before a regex runs.
+const maxRegexNeeds = 4
+
+// collectNeeds appends to lits the folded literals re requires.
+func collectNeeds(re *syntax.Regexp, lits *[]string) {
+	switch re.Op {
+	case syntax.OpLiteral:
+		*lits = append(*lits, foldString(string(re.Rune)))
+	case syntax.OpCapture, syntax.OpPlus:
+		collectNeeds(re.Sub[0], lits)
+	case syntax.OpRepeat:
+		if re.Min >= 1 {
+			collectNeeds(re.Sub[0], lits)
+		}
+	case syntax.OpConcat:
+		var run []rune
+		flush := func() {
+			if len(run) > 0 {
+				*lits = append(*lits, foldString(string(run)))
+				run = run[:0]
+			}
+		}
+		for _, s := range re.Sub {
+			if s.Op == syntax.OpLiteral {
+				run = append(run, s.Rune...)
+				continue
+			}
+			flush()
+			collectNeeds(s, lits)
+		}
+		flush()
+	}
+}

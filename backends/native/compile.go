@@ -270,7 +270,7 @@ func (c *compiler) regexPred(m *ir.Match, v ir.Regex) pred {
 		c.diags.Errorf(diag.CodeRegex, m.P, "regex does not compile: %v", err)
 		return constPred(false)
 	}
-	return regexPred{re}
+	return regexPred{re: re, needs: regexNeeds(src)}
 }
 
 func (c *compiler) timePred(m *ir.Match) pred {
@@ -289,6 +289,7 @@ func merged(ps []pred) pred {
 	}
 	var exact []string
 	var suffixes []suffixPred
+	var contains []containsPred
 	var others, wide []pred
 	for _, p := range ps {
 		if e, ok := p.(exactPred); ok && !e.cased {
@@ -303,7 +304,18 @@ func merged(ps []pred) pred {
 			wide = append(wide, p)
 			continue
 		}
+		if c, ok := containsSettable(p); ok {
+			contains = append(contains, c)
+			continue
+		}
 		others = append(others, p)
+	}
+	if len(contains) >= minContainsSet {
+		others = append(others, newContainsSetPred(contains))
+	} else {
+		for _, c := range contains {
+			others = append(others, c)
+		}
 	}
 	if len(wide) > 0 {
 		// windash expands one value into many needles with en/em dashes;
@@ -331,4 +343,29 @@ func merged(ps []pred) pred {
 		return others[0]
 	}
 	return anyPred(others)
+}
+
+// demote moves, in every top-level And of p, the tests of the fields in
+// routed after the other terms. Why: a RuleSet only evaluates a rule on
+// events its routing already let through, so those tests (Channel,
+// EventID) nearly always hold; testing first the terms that usually fail
+// saves two field lookups per evaluation. And is commutative and terms
+// have no effects, so the result is the same.
+func (p *Program) demote(routed map[string]bool) {
+	for qi, q := range p.queries {
+		and, ok := q.(andNode)
+		if !ok {
+			continue
+		}
+		out := make(andNode, 0, len(and))
+		var last andNode
+		for _, t := range and {
+			if f, ok := t.(fieldNode); ok && routed[f.key.Name] {
+				last = append(last, t)
+				continue
+			}
+			out = append(out, t)
+		}
+		p.queries[qi] = append(out, last...)
+	}
 }

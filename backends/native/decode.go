@@ -62,6 +62,8 @@ type name struct {
 // past it names are copied into the event's arena instead.
 const maxNames = 1 << 16
 
+var trueText, falseText = []byte("true"), []byte("false")
+
 var errNotObject = errors.New("event is not a JSON object")
 
 // Decode parses data, one JSON object, into ev (which is Reset first)
@@ -87,6 +89,7 @@ func (d *Decoder) Decode(data []byte, format Format, ev *Flat) error {
 	}
 	d.path = d.path[:0]
 	d.object(ev, o)
+	ev.packed = true
 	return nil
 }
 
@@ -140,11 +143,16 @@ func (d *Decoder) scalar(ev *Flat, v *fastjson.Value) Value {
 		start := len(ev.arena)
 		ev.arena = v.MarshalTo(ev.arena)
 		raw := unsafe.String(unsafe.SliceData(ev.arena[start:]), len(ev.arena)-start)
-		return Value{Kind: KindNumber, Str: sigrt.CanonicalNumber(raw)}
+		c := sigrt.CanonicalNumber(raw)
+		if c != raw {
+			// The event's text must hold what keywords search (Flat.packed).
+			c = ev.intern([]byte(c))
+		}
+		return Value{Kind: KindNumber, Str: c}
 	case fastjson.TypeTrue:
-		return Bool(true)
+		return Value{Kind: KindBool, Str: ev.intern(trueText)}
 	case fastjson.TypeFalse:
-		return Bool(false)
+		return Value{Kind: KindBool, Str: ev.intern(falseText)}
 	case fastjson.TypeArray:
 		arr, _ := v.Array()
 		elems := make([]Value, 0, len(arr))

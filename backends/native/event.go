@@ -4,6 +4,7 @@ import (
 	sigrt "github.com/sigc-dev/sigc/backends/internal/rt"
 	"hash/maphash"
 	"strconv"
+	"unsafe"
 )
 
 // Kind is the JSON type of an event value.
@@ -108,7 +109,15 @@ type Flat struct {
 	index []int32
 	// arena holds the bytes of decoded strings; see Decoder.
 	arena []byte
+	// packed reports that the text of every scalar value is in arena
+	// (the Decoder and cloneFlat intern all of them), so a keyword search
+	// may read the arena as a whole; Set clears it.
+	packed bool
 }
+
+// unsafeString views b as a string without copying; b must not change
+// while the string is in use.
+func unsafeString(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
 
 // Reset empties the event, keeping its memory for the next decode. Values
 // obtained before Reset must not be used after it when the event was
@@ -118,6 +127,7 @@ func (f *Flat) Reset() {
 	f.fields = f.fields[:0]
 	clear(f.index)
 	f.arena = f.arena[:0]
+	f.packed = false
 }
 
 // Len implements Event.
@@ -150,7 +160,10 @@ func (f *Flat) Lookup(name string) (Value, bool) { return f.Get(NewKey(name)) }
 
 // Set adds a field, or adds v to an existing field of the same name, which
 // then holds an array of both (any-element semantics).
-func (f *Flat) Set(name string, v Value) { f.setHashed(name, maphash.String(seed, name), v) }
+func (f *Flat) Set(name string, v Value) {
+	f.packed = false
+	f.setHashed(name, maphash.String(seed, name), v)
+}
 
 // merge combines two values of one field into an array. An object marker
 // gives way to a real value so that exists and comparisons both work.

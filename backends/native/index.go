@@ -32,6 +32,14 @@ type fieldIndex struct {
 	// them by their first (folded) byte, for one pass over the value.
 	short   []shortAtom
 	byFirst *[256][]int32
+	// Of the short literals, the anchored ones are tested at the value's
+	// ends (shortAnch); substrings are found by one pass testing, per
+	// position, a bitmap of the bytes that are one-byte literals (short1)
+	// and one of the byte pairs that are two-byte ones (short2), and only
+	// on a hit reading byFirst, which lists substrings alone.
+	shortAnch []int32
+	short1    [4]uint64
+	short2    *[1 << 10]uint64
 	// grams holds the field's literals by anchoring: prefixes, suffixes
 	// and substrings (nil where there are none).
 	grams [atomContains + 1]*gramIndex
@@ -161,6 +169,19 @@ func buildIndex(clauses [][]clause, words int, all, subset []uint64) *index {
 		if len(fb.short) > 0 {
 			fi.byFirst = new([256][]int32)
 			for i, a := range fb.short {
+				switch {
+				case a.kind != atomContains:
+					fi.shortAnch = append(fi.shortAnch, int32(i))
+					continue
+				case len(a.lit) == 1:
+					fi.short1[a.lit[0]/64] |= 1 << (a.lit[0] % 64)
+				default:
+					if fi.short2 == nil {
+						fi.short2 = new([1 << 10]uint64)
+					}
+					pr := uint16(a.lit[0]) | uint16(a.lit[1])<<8
+					fi.short2[pr>>6] |= 1 << (pr & 63)
+				}
 				fi.byFirst[a.lit[0]] = append(fi.byFirst[a.lit[0]], int32(i))
 			}
 			idx.maxShort = max(idx.maxShort, len(fb.short))
@@ -208,12 +229,16 @@ func (m *Matcher) filter(ev Event, rt *routing) {
 	for s := range m.hit {
 		copy(m.hit[s], idx.free[s])
 	}
-	for _, fi := range rt.fields {
-		f := &idx.fields[fi]
-		if f.any {
-			m.scanAll(f, ev)
-		} else if v, ok := ev.Get(f.key); ok {
-			m.scanValue(f, v)
+	if fl, ok := ev.(*Flat); ok {
+		m.filterFlat(fl, rt)
+	} else {
+		for _, fi := range rt.fields {
+			f := &idx.fields[fi]
+			if f.any {
+				m.scanAll(f, ev)
+			} else if v, ok := ev.Get(f.key); ok {
+				m.scanValue(f, v)
+			}
 		}
 	}
 	for i := range m.cand {
@@ -267,21 +292,40 @@ func (f *fieldIndex) onlySkip() *gramIndex {
 	return gi
 }
 
-// scanShort finds the short literals of f in the folded value s in one
-// pass: at each byte, only the literals starting with it are compared,
-// and each literal is posted once.
+// scanShort finds the short literals of f in the folded value s: the
+// anchored ones at its ends, the substrings in one pass that compares
+// literals only where the byte or byte pair there is one, posting each
+// literal once.
 func (m *Matcher) scanShort(f *fieldIndex, s string) {
+	for _, id := range f.shortAnch {
+		a := &f.short[id]
+		if (a.kind == atomPrefix && strings.HasPrefix(s, a.lit)) ||
+			(a.kind == atomSuffix && strings.HasSuffix(s, a.lit)) {
+			m.post(a.post)
+		}
+	}
+	if len(f.shortAnch) == len(f.short) {
+		return
+	}
 	m.gen++
 	if m.gen == 0 {
 		clear(m.stamp)
 		m.gen = 1
 	}
+	short2 := f.short2
 	for i := 0; i < len(s); i++ {
-		for _, id := range f.byFirst[s[i]] {
+		c := s[i]
+		hit := f.short1[c/64]&(1<<(c%64)) != 0
+		if !hit && short2 != nil && i+1 < len(s) {
+			pr := uint16(c) | uint16(s[i+1])<<8
+			hit = short2[pr>>6]&(1<<(pr&63)) != 0
+		}
+		if !hit {
+			continue
+		}
+		for _, id := range f.byFirst[c] {
 			a := &f.short[id]
-			if m.stamp[id] == m.gen || !strings.HasPrefix(s[i:], a.lit) ||
-				(a.kind == atomPrefix && i != 0) || (a.kind == atomSuffix && i+len(a.lit) != len(s)) ||
-				(a.kind == atomExact && (i != 0 || len(a.lit) != len(s))) {
+			if m.stamp[id] == m.gen || !strings.HasPrefix(s[i:], a.lit) {
 				continue
 			}
 			m.stamp[id] = m.gen
@@ -302,7 +346,11 @@ func intersects(a, b []uint64) bool {
 func (m *Matcher) scanValue(f *fieldIndex, v Value) {
 	switch v.Kind {
 	case KindString, KindNumber, KindBool:
-		m.scanString(f, v.Str)
+		if m.memo != nil && len(v.Str) <= maxMemo {
+			m.scanMemo(f, v.Str)
+		} else {
+			m.scanString(f, v.Str)
+		}
 	case KindArray:
 		for i := range v.Elems {
 			m.scanValue(f, v.Elems[i])
@@ -348,6 +396,9 @@ func foldInto(dst []byte, s string, ascii bool) []byte {
 }
 
 func (m *Matcher) post(post []int32) {
+	if m.recording {
+		m.rec = append(m.rec, post)
+	}
 	for _, p := range post {
 		r := p >> 1
 		m.hit[p&1][r>>6] |= 1 << (r & 63)

@@ -177,18 +177,13 @@ func predText(p pred) string {
 		}
 		return "glob " + b.String() + casedMark(q.g.cased)
 	case *setPred:
-		lits := append([]string(nil), q.lits...)
-		sort.Strings(lits)
-		shown := lits
-		more := ""
-		if len(shown) > maxPlanItems {
-			shown = shown[:maxPlanItems]
-			more = fmt.Sprintf(", … %d more", len(lits)-maxPlanItems)
+		return "set of " + planLits(q.lits)
+	case *containsSetPred:
+		lits := make([]string, len(q.needles))
+		for i, n := range q.needles {
+			lits[i] = n.lit
 		}
-		for i, l := range shown {
-			shown[i] = strconv.Quote(l)
-		}
-		return fmt.Sprintf("set of %d {%s%s}", len(lits), strings.Join(shown, ", "), more)
+		return "contains any of " + planLits(lits)
 	case *suffixSetPred:
 		return q.text()
 	case numEqPred:
@@ -203,4 +198,21 @@ func predText(p pred) string {
 		return fmt.Sprintf("%s of time %s %s", q.part, q.cmp.op, sigrt.CanonicalFloat(q.cmp.f))
 	}
 	return fmt.Sprintf("pred %T", p)
+}
+
+// planLits renders a literal list for the plan dump: its size, then the
+// literals sorted, capped at maxPlanItems.
+func planLits(in []string) string {
+	lits := append([]string(nil), in...)
+	sort.Strings(lits)
+	shown := lits
+	more := ""
+	if len(shown) > maxPlanItems {
+		shown = shown[:maxPlanItems]
+		more = fmt.Sprintf(", … %d more", len(lits)-maxPlanItems)
+	}
+	for i, l := range shown {
+		shown[i] = strconv.Quote(l)
+	}
+	return fmt.Sprintf("%d {%s%s}", len(lits), strings.Join(shown, ", "), more)
 }

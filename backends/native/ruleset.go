@@ -151,11 +151,14 @@ func NewRuleSet(rules []*ir.Rule, opts ...Option) (*RuleSet, diag.List) {
 	if !cfg.noRouting {
 		rs.buildRoutes(kept, cfg.maxRoutes)
 	}
+	routed := map[string]bool{}
+	for _, r := range rs.routes {
+		routed[r.key.Name] = true
+	}
+	for _, p := range rs.progs {
+		p.demote(routed)
+	}
 	if !cfg.noIndex {
-		routed := map[string]bool{}
-		for _, r := range rs.routes {
-			routed[r.key.Name] = true
-		}
 		rs.clauses = pickClauses(kept, routed)
 		rs.idx = buildIndex(rs.clauses, rs.words, rs.all, rs.all)
 	}
@@ -307,6 +310,11 @@ type Matcher struct {
 	routed map[string]*routing
 	key    []byte
 	spare  routing
+	// memo remembers the postings of values seen before (memo.go); rec
+	// collects the postings of the value being remembered.
+	memo      *memo
+	rec       [][]int32
+	recording bool
 }
 
 // routing is the outcome of the routing filter for one combination of
@@ -318,6 +326,10 @@ type routing struct {
 	idx *index
 	// fields lists the fields of idx that some candidate has atoms on.
 	fields []int32
+	// tab finds those fields by name hash, for a Flat event read in one
+	// pass in field order; kw is the keyword pseudo-field among them.
+	tab fieldTab
+	kw  *fieldIndex
 }
 
 // maxRouted bounds the routing cache; past it (an input with ever-new
@@ -340,6 +352,7 @@ func (rs *RuleSet) NewMatcher() *Matcher {
 	m.spare.cand = make([]uint64, rs.words)
 	if rs.idx != nil {
 		m.stamp = make([]uint32, rs.idx.maxShort)
+		m.memo = newMemo()
 	}
 	return m
 }
@@ -449,6 +462,7 @@ func (m *Matcher) useIndex(r *routing, idx *index) {
 			r.fields = append(r.fields, int32(fi))
 		}
 	}
+	r.tab, r.kw = newFieldTab(idx, r.fields)
 }
 
 // route computes the routing outcome for ev into r.

@@ -1,6 +1,7 @@
 package native
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/sigc-dev/sigc/ir"
@@ -93,6 +94,56 @@ func TestSuffixSet(t *testing.T) {
 		ev.Set("Image", Value{Kind: KindString, Str: tt.value})
 		if got := p.Match(ev); got != tt.want {
 			t.Errorf("%q: match = %v, want %v", tt.value, got, tt.want)
+		}
+	}
+}
+
+// TestSkipScanLong checks the four-run scan of long texts against a plain
+// search: literals placed at random, including across the runs' borders,
+// in texts of every length around the interleaving threshold, with both
+// block sizes.
+func TestSkipScanLong(t *testing.T) {
+	for _, lits := range [][]string{
+		{"sekurlsa::", "kerberos::ptt", "mimilib.dll", "lsadump::"}, // three-byte blocks
+		{"abcd", "xyzw", "q::q"},                                    // two-byte blocks
+	} {
+		sk := newSkipScan(lits)
+		if sk == nil {
+			t.Fatalf("%q: no skip scan", lits)
+		}
+		gi := &gramIndex{skip: sk, lits: lits, pats: make([]acPat, len(lits))}
+		for i := range gi.pats {
+			gi.pats[i] = acPat{kind: atomContains, n: int32(len(lits[i])), post: []int32{int32(i) << 1}}
+		}
+		m := &Matcher{}
+		m.hit[0] = make([]uint64, 1)
+		rng := uint64(1)
+		next := func(n int) int {
+			rng = rng*6364136223846793005 + 1442695040888963407
+			return int((rng >> 33) % uint64(n))
+		}
+		const filler = "c:\\windows\\system32\\ -- er in on the quick brown fox "
+		for n := minInterleave - 40; n < minInterleave+600; n += 7 {
+			b := make([]byte, n)
+			for i := range b {
+				b[i] = filler[next(len(filler))]
+			}
+			for k := next(3); k > 0; k-- {
+				l := lits[next(len(lits))]
+				if len(l) <= n {
+					copy(b[next(n-len(l)+1):], l)
+				}
+			}
+			s := string(b)
+			m.hit[0][0] = 0
+			m.skipScan(gi, s)
+			for i, l := range lits {
+				want := strings.Contains(s, l)
+				got := m.hit[0][0]&(1<<i) != 0
+				if got != want {
+					t.Fatalf("len %d, %q: found = %v, want %v in %q", n, l, got, want, s)
+				}
+			}
 		}
 	}
 }
