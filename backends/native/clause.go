@@ -163,7 +163,35 @@ func (pk *picker) best(cs []clause, n int) []clause {
 	if len(cs) > n {
 		cs = cs[:n]
 	}
+	// A clause that holds in nearly every value only costs its scan.
+	for len(cs) > 0 && pk.futile(cs[len(cs)-1]) {
+		cs = cs[:len(cs)-1]
+	}
 	return cs
+}
+
+// futile reports whether a clause holds in nearly every event: one of its
+// alternatives is a substring of one byte that is common in values (a
+// letter, digit, space, dash, slash, dot, colon or underscore).
+func (pk *picker) futile(c clause) bool {
+	for _, a := range c {
+		if a.kind == atomContains && len(a.lit) == 1 && commonByte(a.lit[0]) {
+			return true
+		}
+	}
+	return false
+}
+
+func commonByte(b byte) bool {
+	switch {
+	case b >= 'a' && b <= 'z', b >= '0' && b <= '9':
+		return true
+	}
+	switch b {
+	case ' ', '-', '/', '\\', '.', ':', '_', ',', '=':
+		return true
+	}
+	return false
 }
 
 // clausesOf returns clauses each of which e requires (so all of them

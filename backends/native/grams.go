@@ -3,6 +3,7 @@ package native
 import (
 	"math/bits"
 	"sort"
+	"strings"
 	"unsafe"
 )
 
@@ -35,8 +36,6 @@ type gramIndex struct {
 	// the gram scan (skip.go).
 	skip  *skipScan
 	sizes [numGramSizes]gramSize
-	slots []gramSlot
-	mask  uint64
 	refs  []gramRef
 	pats  []acPat
 	lits  []string
@@ -50,25 +49,40 @@ const numGramSizes = len(gramSizes)
 // gramSize holds the grams of one size: the hash bitmap (nil when no
 // literal is filed under a gram of that size) and, for anchored indexes,
 // the offsets to probe.
+//
+// The bitmap doubles as the table from a gram to the literals filed under
+// it: the literals of the grams hashing to one bit are a bucket, and a
+// set bit's bucket is found by its rank, the set bits before it (rank,
+// per bitmap word, plus a popcount in the word). A bucket may mix grams
+// that collide; verify compares each literal anyway. Why not a hash
+// table keyed by the gram: at tens of bytes per slot it held hundreds of
+// kilobytes for a field such as CommandLine, and nearly every lookup
+// missed the cache; rank and start are a few kilobytes.
 type gramSize struct {
 	bits  []uint64
 	shift uint32 // hash → bitmap bit: h >> shift
 	at    []int
+	// rank[w] counts the set bits of bits[:w]; the refs of the r-th set
+	// bit are refs[start[r]:start[r+1]].
+	rank  []uint32
+	start []uint32
 }
 
-// gramSlot is one entry of the open-addressing table from gram to the
-// refs filed under it; n == 0 marks an empty slot.
-type gramSlot struct {
-	g     uint64
-	size  int32
-	start int32
-	n     int32
+// bucket returns the refs filed under bitmap bit h, which is set.
+func (gs *gramSize) bucket(refs []gramRef, h uint64) []gramRef {
+	w := h >> 6
+	r := gs.rank[w] + uint32(bits.OnesCount64(gs.bits[w]&(1<<(h&63)-1)))
+	return refs[gs.start[r]:gs.start[r+1]]
 }
 
-// gramRef is a literal filed under a gram found at offset off in it.
+// gramRef is a literal filed under a gram found at offset off in it,
+// with what verify needs to place it, so that a bucket's refs are
+// compared without reading the pattern table.
 type gramRef struct {
-	pat int32
-	off int32
+	pat  int32
+	off  int16
+	n    uint8 // the literal's length (at most maxAnchored)
+	kind atomKind
 }
 
 type gramID struct {
@@ -137,6 +151,15 @@ const maxPairs = 128
 // order. count is gramCounts over every literal of the rule set: grams
 // common among rules' literals are common in events too.
 func newGramIndex(kind atomKind, lits []string, pats []acPat, count map[gramID]int) *gramIndex {
+	// The literals are copied into one block, so that comparing the
+	// literals of a bucket reads neighbouring memory.
+	blob := strings.Join(lits, "")
+	packed := make([]string, len(lits))
+	for i, off := 0, 0; i < len(lits); i++ {
+		packed[i] = blob[off : off+len(lits[i])]
+		off += len(lits[i])
+	}
+	lits = packed
 	gi := &gramIndex{anchor: kind, pats: pats, lits: lits}
 	type filed struct {
 		id  gramID
@@ -159,7 +182,7 @@ func newGramIndex(kind atomKind, lits []string, pats []acPat, count map[gramID]i
 				bestOff, bestN = i, n
 			}
 		}
-		all = append(all, filed{gramID{size, gramAt(l, bestOff, size)}, gramRef{pat: int32(id), off: int32(bestOff)}})
+		all = append(all, filed{gramID{size, gramAt(l, bestOff, size)}, gramRef{pat: int32(id), off: int16(bestOff), n: uint8(len(l)), kind: kind}})
 		nBySize[size]++
 		at := bestOff
 		if kind == atomSuffix {
@@ -189,14 +212,7 @@ func newGramIndex(kind atomKind, lits []string, pats []acPat, count map[gramID]i
 		gs.shift = uint32(64 - bits.TrailingZeros(uint(nbits)))
 		sort.Ints(gs.at)
 	}
-	// Table: refs grouped by gram.
-	byID := map[gramID][]gramRef{}
-	var ids []gramID
 	for _, f := range all {
-		if _, ok := byID[f.id]; !ok {
-			ids = append(ids, f.id)
-		}
-		byID[f.id] = append(byID[f.id], f.ref)
 		gs := gi.size(f.id.size)
 		h := gramHash(f.id.g, gs.shift)
 		gs.bits[h>>6] |= 1 << (h & 63)
@@ -214,19 +230,50 @@ func newGramIndex(kind atomKind, lits []string, pats []acPat, count map[gramID]i
 	if kind == atomContains {
 		gi.skip = newSkipScan(lits)
 	}
-	size := 8
-	for size < 2*len(ids) {
-		size *= 2
+	// Buckets: refs in the order of their size and bit.
+	type keyed struct {
+		si  int
+		h   uint64
+		ref gramRef
 	}
-	gi.slots = make([]gramSlot, size)
-	gi.mask = uint64(size - 1)
-	for _, id := range ids {
-		i := gramHash(id.g, 0) + uint64(id.size)
-		for i &= gi.mask; gi.slots[i].n != 0; i = (i + 1) & gi.mask {
+	var ks []keyed
+	for _, f := range all {
+		for si, sz := range gramSizes {
+			if sz == f.id.size {
+				ks = append(ks, keyed{si, gramHash(f.id.g, gi.sizes[si].shift), f.ref})
+			}
 		}
-		refs := byID[id]
-		gi.slots[i] = gramSlot{g: id.g, size: int32(id.size), start: int32(len(gi.refs)), n: int32(len(refs))}
-		gi.refs = append(gi.refs, refs...)
+	}
+	sort.SliceStable(ks, func(a, b int) bool {
+		if ks[a].si != ks[b].si {
+			return ks[a].si < ks[b].si
+		}
+		return ks[a].h < ks[b].h
+	})
+	k := 0
+	for si := range gi.sizes {
+		gs := &gi.sizes[si]
+		if gs.bits == nil {
+			continue
+		}
+		gs.rank = make([]uint32, len(gs.bits))
+		n := uint32(0)
+		for w, word := range gs.bits {
+			gs.rank[w] = n
+			n += uint32(bits.OnesCount64(word))
+		}
+		gs.start = make([]uint32, 0, n+1)
+		for w, word := range gs.bits {
+			for word != 0 {
+				h := uint64(w)<<6 | uint64(bits.TrailingZeros64(word))
+				word &= word - 1
+				gs.start = append(gs.start, uint32(len(gi.refs)))
+				for ; k < len(ks) && ks[k].si == si && ks[k].h == h; k++ {
+					gi.refs = append(gi.refs, ks[k].ref)
+				}
+			}
+		}
+		gs.start = append(gs.start, uint32(len(gi.refs)))
 	}
 	return gi
 }
@@ -240,25 +287,14 @@ func (gi *gramIndex) size(size int) *gramSize {
 	return nil
 }
 
-// lookup returns the refs filed under a gram.
-func (gi *gramIndex) lookup(size int, g uint64) []gramRef {
-	i := (gramHash(g, 0) + uint64(size)) & gi.mask
-	for ; gi.slots[i].n != 0; i = (i + 1) & gi.mask {
-		if s := &gi.slots[i]; s.g == g && int(s.size) == size {
-			return gi.refs[s.start : s.start+s.n]
-		}
-	}
-	return nil
-}
-
 // bytes returns the memory the index holds.
 func (gi *gramIndex) bytes() int {
-	n := 24*len(gi.slots) + 8*len(gi.refs)
+	n := 8 * len(gi.refs)
 	if gi.pairs != nil {
 		n += 8 * len(gi.pairs)
 	}
 	for _, gs := range gi.sizes {
-		n += 8 * len(gs.bits)
+		n += 8*len(gs.bits) + 4*len(gs.rank) + 4*len(gs.start)
 	}
 	for _, l := range gi.lits {
 		n += len(l)
@@ -292,11 +328,7 @@ func (m *Matcher) scanGrams(gi *gramIndex, s string) {
 		if !isASCII(s) {
 			s = m.folded(s)
 		}
-		for si, size := range gramSizes {
-			if gs := &gi.sizes[si]; gs.bits != nil {
-				m.slide(gi, gs, s, size)
-			}
-		}
+		m.slideAll(gi, s)
 		return
 	}
 	// An anchored literal lies within maxAnchored bytes of its end of s;
@@ -325,7 +357,7 @@ func (m *Matcher) scanGrams(gi *gramIndex, s string) {
 			}
 			g := loadGram(s, i, size)
 			if h := gramHash(g, gs.shift); gs.bits[h>>6]&(1<<(h&63)) != 0 {
-				m.verify(gi, s, i, gi.lookup(size, g))
+				m.verify(gi, s, i, gs.bucket(gi.refs, h))
 			}
 		}
 	}
@@ -387,44 +419,49 @@ func (m *Matcher) probe(gi *gramIndex, s string, i int) {
 		}
 		g := loadGram(s, i, size)
 		if h := gramHash(g, gs.shift); gs.bits[h>>6]&(1<<(h&63)) != 0 {
-			m.verify(gi, s, i, gi.lookup(size, g))
+			m.verify(gi, s, i, gs.bucket(gi.refs, h))
 		}
 	}
 }
 
-// slide tests every gram of one size in s, which must be ASCII or folded.
-func (m *Matcher) slide(gi *gramIndex, gs *gramSize, s string, size int) {
-	b, shift := gs.bits, gs.shift
+// slideAll tests every gram of every size in s, which must be ASCII or
+// folded: one pass, one 8-byte load per position, from which the 4- and
+// 3-byte grams there are masked.
+func (m *Matcher) slideAll(gi *gramIndex, s string) {
+	g8, g4, g3 := &gi.sizes[0], &gi.sizes[1], &gi.sizes[2]
 	p := unsafe.Pointer(unsafe.StringData(s))
-	switch size {
-	case 8:
-		// One unaligned load per position.
-		for i := 0; i+8 <= len(s); i++ {
-			g := *(*uint64)(unsafe.Add(p, i)) | gramFold
-			if h := gramHash(g, shift); b[h>>6]&(1<<(h&63)) != 0 {
-				m.verify(gi, s, i, gi.lookup(8, g))
+	n := len(s)
+	i := 0
+	for ; i+8 <= n; i++ {
+		w := *(*uint64)(unsafe.Add(p, i)) | gramFold
+		if g8.bits != nil {
+			if h := gramHash(w, g8.shift); g8.bits[h>>6]&(1<<(h&63)) != 0 {
+				m.verify(gi, s, i, g8.bucket(gi.refs, h))
 			}
 		}
-	case 4:
-		for i := 0; i+4 <= len(s); i++ {
-			g := uint64(*(*uint32)(unsafe.Add(p, i)) | gramFold&0xFFFFFFFF)
-			if h := gramHash(g, shift); b[h>>6]&(1<<(h&63)) != 0 {
-				m.verify(gi, s, i, gi.lookup(4, g))
+		if g4.bits != nil {
+			if h := gramHash(w&0xFFFFFFFF, g4.shift); g4.bits[h>>6]&(1<<(h&63)) != 0 {
+				m.verify(gi, s, i, g4.bucket(gi.refs, h))
 			}
 		}
-	default:
-		// A four-byte load masked to three where one fits.
-		i := 0
-		for ; i+4 <= len(s); i++ {
-			g := uint64(*(*uint32)(unsafe.Add(p, i))&0xFFFFFF | gramFold&0xFFFFFF)
-			if h := gramHash(g, shift); b[h>>6]&(1<<(h&63)) != 0 {
-				m.verify(gi, s, i, gi.lookup(3, g))
+		if g3.bits != nil {
+			if h := gramHash(w&0xFFFFFF, g3.shift); g3.bits[h>>6]&(1<<(h&63)) != 0 {
+				m.verify(gi, s, i, g3.bucket(gi.refs, h))
 			}
 		}
-		for ; i+3 <= len(s); i++ {
-			g := gramAt(s, i, 3)
-			if h := gramHash(g, shift); b[h>>6]&(1<<(h&63)) != 0 {
-				m.verify(gi, s, i, gi.lookup(3, g))
+	}
+	// The last seven positions hold no 8-byte gram.
+	for ; i+3 <= n; i++ {
+		if g4.bits != nil && i+4 <= n {
+			g := loadGram(s, i, 4)
+			if h := gramHash(g, g4.shift); g4.bits[h>>6]&(1<<(h&63)) != 0 {
+				m.verify(gi, s, i, g4.bucket(gi.refs, h))
+			}
+		}
+		if g3.bits != nil {
+			g := loadGram(s, i, 3)
+			if h := gramHash(g, g3.shift); g3.bits[h>>6]&(1<<(h&63)) != 0 {
+				m.verify(gi, s, i, g3.bucket(gi.refs, h))
 			}
 		}
 	}
@@ -433,14 +470,13 @@ func (m *Matcher) slide(gi *gramIndex, gs *gramSize, s string, size int) {
 // verify compares the literals filed under a gram found at position i.
 func (m *Matcher) verify(gi *gramIndex, s string, i int, refs []gramRef) {
 	for _, r := range refs {
-		p := &gi.pats[r.pat]
 		start := i - int(r.off)
-		end := start + int(p.n)
+		end := start + int(r.n)
 		if start < 0 || end > len(s) ||
-			(p.kind == atomPrefix && start != 0) || (p.kind == atomSuffix && end != len(s)) ||
+			(r.kind == atomPrefix && start != 0) || (r.kind == atomSuffix && end != len(s)) ||
 			!asciiEqualFoldAt(s[start:end], gi.lits[r.pat]) {
 			continue
 		}
-		m.post(p.post)
+		m.post(gi.pats[r.pat].post)
 	}
 }

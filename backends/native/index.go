@@ -40,6 +40,9 @@ type fieldIndex struct {
 	shortAnch []int32
 	short1    [4]uint64
 	short2    *[1 << 10]uint64
+	// byPair lists the substrings of two or more bytes by their first
+	// two; byFirst then holds the one-byte ones alone.
+	byPair map[uint16][]int32
 	// grams holds the field's literals by anchoring: prefixes, suffixes
 	// and substrings (nil where there are none).
 	grams [atomContains + 1]*gramIndex
@@ -175,14 +178,16 @@ func buildIndex(clauses [][]clause, words int, all, subset []uint64) *index {
 					continue
 				case len(a.lit) == 1:
 					fi.short1[a.lit[0]/64] |= 1 << (a.lit[0] % 64)
+					fi.byFirst[a.lit[0]] = append(fi.byFirst[a.lit[0]], int32(i))
 				default:
 					if fi.short2 == nil {
 						fi.short2 = new([1 << 10]uint64)
+						fi.byPair = map[uint16][]int32{}
 					}
 					pr := uint16(a.lit[0]) | uint16(a.lit[1])<<8
 					fi.short2[pr>>6] |= 1 << (pr & 63)
+					fi.byPair[pr] = append(fi.byPair[pr], int32(i))
 				}
-				fi.byFirst[a.lit[0]] = append(fi.byFirst[a.lit[0]], int32(i))
 			}
 			idx.maxShort = max(idx.maxShort, len(fb.short))
 		}
@@ -315,22 +320,26 @@ func (m *Matcher) scanShort(f *fieldIndex, s string) {
 	short2 := f.short2
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		hit := f.short1[c/64]&(1<<(c%64)) != 0
-		if !hit && short2 != nil && i+1 < len(s) {
-			pr := uint16(c) | uint16(s[i+1])<<8
-			hit = short2[pr>>6]&(1<<(pr&63)) != 0
+		if f.short1[c/64]&(1<<(c%64)) != 0 {
+			m.postShort(f, f.byFirst[c], s[i:])
 		}
-		if !hit {
+		if short2 != nil && i+1 < len(s) {
+			if pr := uint16(c) | uint16(s[i+1])<<8; short2[pr>>6]&(1<<(pr&63)) != 0 {
+				m.postShort(f, f.byPair[pr], s[i:])
+			}
+		}
+	}
+}
+
+// postShort posts the short literals ids that start s, once per value.
+func (m *Matcher) postShort(f *fieldIndex, ids []int32, s string) {
+	for _, id := range ids {
+		a := &f.short[id]
+		if m.stamp[id] == m.gen || !strings.HasPrefix(s, a.lit) {
 			continue
 		}
-		for _, id := range f.byFirst[c] {
-			a := &f.short[id]
-			if m.stamp[id] == m.gen || !strings.HasPrefix(s[i:], a.lit) {
-				continue
-			}
-			m.stamp[id] = m.gen
-			m.post(a.post)
-		}
+		m.stamp[id] = m.gen
+		m.post(a.post)
 	}
 }
 
