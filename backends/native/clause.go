@@ -26,6 +26,15 @@ const (
 
 var atomKindNames = [...]string{"exact", "prefix", "suffix", "contains"}
 
+// wideSlot is where a field index keeps its substrings that have a
+// non-ASCII byte (emoji, Cyrillic look-alikes): they only occur in
+// non-ASCII values, so ASCII values, nearly all of them, skip that index
+// instead of sliding its grams. numGramSlots sizes fieldIndex.grams.
+const (
+	wideSlot     = int(atomContains) + 1
+	numGramSlots = wideSlot + 1
+)
+
 func (k atomKind) String() string { return atomKindNames[k] }
 
 // atom is one field test implied by a match. lit is folded (see fold.go),

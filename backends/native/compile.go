@@ -251,7 +251,7 @@ func (c *compiler) stringPred(m *ir.Match, p ir.Pattern) pred {
 			g.toks = append(g.toks, globTok{kind: 2})
 		}
 	}
-	return globPred{g}
+	return newGlobPred(g)
 }
 
 func (c *compiler) regexPred(m *ir.Match, v ir.Regex) pred {

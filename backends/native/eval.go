@@ -198,9 +198,26 @@ type containsPred struct{ n needle }
 
 func (p containsPred) test(s string) bool { return p.n.in(s) }
 
-type globPred struct{ g *glob }
+// globPred matches a wildcard pattern, after checking that the value
+// contains the pattern's longest literal: a glob that starts with `*`
+// retries every position of the value, while the substring search is
+// vectorised and rules most values out.
+type globPred struct {
+	g    *glob
+	need needle
+}
 
-func (p globPred) test(s string) bool { return p.g.match(s) }
+func newGlobPred(g *glob) globPred {
+	p := globPred{g: g}
+	for _, t := range g.toks {
+		if t.kind == 0 && len(t.lit) > len(p.need.lit) {
+			p.need = newNeedle(t.lit, g.cased)
+		}
+	}
+	return p
+}
+
+func (p globPred) test(s string) bool { return p.need.in(s) && p.g.match(s) }
 
 // anyPred is the merged Or of one field's predicates.
 type anyPred []pred

@@ -34,11 +34,15 @@ type gramIndex struct {
 	pairs *[1 << 10]uint64
 	// skip, for a substring index of few long enough literals, replaces
 	// the gram scan (skip.go).
-	skip  *skipScan
-	sizes [numGramSizes]gramSize
-	refs  []gramRef
-	pats  []acPat
-	lits  []string
+	skip *skipScan
+	// stride, when above 1, says that every literal (a substring) is filed
+	// under its 8-byte grams at offsets 0 to stride-1, so a scan tests
+	// every stride-th position only (hex digests of the Hashes field).
+	stride int
+	sizes  [numGramSizes]gramSize
+	refs   []gramRef
+	pats   []acPat
+	lits   []string
 }
 
 // Gram sizes, longest first.
@@ -172,7 +176,26 @@ func newGramIndex(kind atomKind, lits []string, pats []acPat, count map[gramID]i
 	if len(lits) >= longGrams {
 		maxSize = 8
 	}
+	if kind == atomContains && len(lits) > maxSkipLits {
+		shortest := maxLiteral
+		for _, l := range lits {
+			shortest = min(shortest, len(l))
+		}
+		if shortest >= 8+gramStride-1 {
+			gi.stride = gramStride
+		}
+	}
 	for id, l := range lits {
+		if gi.stride > 1 {
+			// Every literal is long enough to hold a gram at each of the
+			// first stride offsets, and a scan tests every stride-th
+			// position: one of them falls on one of those grams.
+			for off := 0; off < gi.stride; off++ {
+				all = append(all, filed{gramID{8, gramAt(l, off, 8)}, gramRef{pat: int32(id), off: int16(off), n: uint8(len(l)), kind: kind}})
+				nBySize[8]++
+			}
+			continue
+		}
 		size := gramSizeFor(len(l), maxSize)
 		bestOff, bestN := 0, -1
 		for i := 0; i+size <= len(l); i++ {
@@ -224,7 +247,7 @@ func newGramIndex(kind atomKind, lits []string, pats []acPat, count map[gramID]i
 			gi.pairs[pr>>6] |= 1 << (pr & 63)
 		}
 	}
-	if gi.pairs != nil && popcount(gi.pairs[:]) > maxPairs {
+	if gi.pairs != nil && (popcount(gi.pairs[:]) > maxPairs || gi.stride > 1) {
 		gi.pairs = nil
 	}
 	if kind == atomContains {
@@ -317,6 +340,13 @@ func (m *Matcher) scanGrams(gi *gramIndex, s string) {
 				s = m.folded(s)
 			}
 			m.skipScan(gi, s)
+			return
+		}
+		if gi.stride > 1 {
+			if !isASCII(s) {
+				s = m.folded(s)
+			}
+			m.slideStrided(gi, s)
 			return
 		}
 		if gi.pairs != nil {
@@ -463,6 +493,22 @@ func (m *Matcher) slideAll(gi *gramIndex, s string) {
 			if h := gramHash(g, g3.shift); g3.bits[h>>6]&(1<<(h&63)) != 0 {
 				m.verify(gi, s, i, g3.bucket(gi.refs, h))
 			}
+		}
+	}
+}
+
+// gramStride is the stride of an index of long substrings.
+const gramStride = 4
+
+// slideStrided tests the 8-byte grams at every stride-th position of s,
+// which must be ASCII or folded.
+func (m *Matcher) slideStrided(gi *gramIndex, s string) {
+	gs := &gi.sizes[0]
+	p := unsafe.Pointer(unsafe.StringData(s))
+	for i := 0; i+8 <= len(s); i += gi.stride {
+		w := *(*uint64)(unsafe.Add(p, i)) | gramFold
+		if h := gramHash(w, gs.shift); gs.bits[h>>6]&(1<<(h&63)) != 0 {
+			m.verify(gi, s, i, gs.bucket(gi.refs, h))
 		}
 	}
 }

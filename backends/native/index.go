@@ -44,8 +44,9 @@ type fieldIndex struct {
 	// two; byFirst then holds the one-byte ones alone.
 	byPair map[uint16][]int32
 	// grams holds the field's literals by anchoring: prefixes, suffixes
-	// and substrings (nil where there are none).
-	grams [atomContains + 1]*gramIndex
+	// and substrings (nil where there are none), and in wideSlot the
+	// substrings with a non-ASCII byte.
+	grams [numGramSlots]*gramIndex
 }
 
 // shortAtom is a literal of one or two bytes (or a short non-ASCII one),
@@ -100,8 +101,8 @@ func buildIndex(clauses [][]clause, words int, all, subset []uint64) *index {
 		exact map[string][]int32
 		pats  map[atom]int
 		short []shortAtom
-		list  [atomContains + 1][]acPat
-		lits  [atomContains + 1][]string
+		list  [numGramSlots][]acPat
+		lits  [numGramSlots][]string
 	}
 	byField := map[string]*fieldBuild{}
 	add := func(post []int32, p int32) []int32 {
@@ -144,14 +145,18 @@ func buildIndex(clauses [][]clause, words int, all, subset []uint64) *index {
 					fb.short[id].post = add(fb.short[id].post, p)
 					continue
 				}
+				slot := int(a.kind)
+				if a.kind == atomContains && !isASCII(a.lit) {
+					slot = wideSlot
+				}
 				id, ok := fb.pats[k]
 				if !ok {
-					id = len(fb.list[a.kind])
+					id = len(fb.list[slot])
 					fb.pats[k] = id
-					fb.list[a.kind] = append(fb.list[a.kind], acPat{kind: a.kind, n: int32(len(a.lit))})
-					fb.lits[a.kind] = append(fb.lits[a.kind], a.lit)
+					fb.list[slot] = append(fb.list[slot], acPat{kind: a.kind, n: int32(len(a.lit))})
+					fb.lits[slot] = append(fb.lits[slot], a.lit)
 				}
-				fb.list[a.kind][id].post = add(fb.list[a.kind][id].post, p)
+				fb.list[slot][id].post = add(fb.list[slot][id].post, p)
 			}
 		}
 	}
@@ -199,7 +204,8 @@ func buildIndex(clauses [][]clause, words int, all, subset []uint64) *index {
 		}
 		for k, lits := range fb.lits {
 			if len(lits) > 0 {
-				fi.grams[k] = newGramIndex(atomKind(k), lits, fb.list[k], count)
+				kind := atomKind(min(k, int(atomContains)))
+				fi.grams[k] = newGramIndex(kind, lits, fb.list[k], count)
 			}
 		}
 		idx.fields = append(idx.fields, fi)
@@ -291,7 +297,7 @@ func (m *Matcher) scanAll(f *fieldIndex, ev Event) {
 func (f *fieldIndex) onlySkip() *gramIndex {
 	gi := f.grams[atomContains]
 	if gi == nil || gi.skip == nil || len(f.short) > 0 || f.exact != nil ||
-		f.grams[atomPrefix] != nil || f.grams[atomSuffix] != nil {
+		f.grams[atomPrefix] != nil || f.grams[atomSuffix] != nil || f.grams[wideSlot] != nil {
 		return nil
 	}
 	return gi
@@ -381,10 +387,13 @@ func (m *Matcher) scanString(f *fieldIndex, s string) {
 			m.scanShort(f, fs)
 		}
 	}
-	for _, gi := range f.grams {
+	for _, gi := range f.grams[:wideSlot] {
 		if gi != nil {
 			m.scanGrams(gi, s)
 		}
+	}
+	if gi := f.grams[wideSlot]; gi != nil && !isASCII(s) {
+		m.scanGrams(gi, s)
 	}
 }
 

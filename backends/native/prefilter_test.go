@@ -261,3 +261,70 @@ func TestPairScan(t *testing.T) {
 		}
 	}
 }
+
+// TestStridedScan checks the index of long substrings that tests every
+// fourth position only: each literal found at every offset of values of
+// several lengths, in either case, and no false match.
+func TestStridedScan(t *testing.T) {
+	var rules []*ir.Rule
+	var lits []string
+	for i := range maxSkipLits + 10 {
+		l := fmt.Sprintf("%02X%010X", i, uint64(i)*0x9E3779B97F)
+		lits = append(lits, l)
+		rules = append(rules, rule(l, str("Hashes", "*"+l+"*")))
+	}
+	fast, _ := NewRuleSet(rules)
+	plain, _ := NewRuleSet(rules, WithoutPrefilter())
+	if gi := fast.idx.fields[0].grams[atomContains]; gi == nil || gi.stride != gramStride {
+		t.Fatal("the index of long substrings is not strided")
+	}
+	m, pm := fast.NewMatcher(), plain.NewMatcher()
+	for _, l := range []string{lits[0], strings.ToLower(lits[7]), lits[len(lits)-1]} {
+		for pad := range 9 {
+			for tail := range 3 {
+				v := strings.Repeat("x", pad) + l + strings.Repeat("=", tail)
+				ev := NewFlat(map[string]any{"Hashes": v})
+				got, want := titles(m.Match(ev, nil)), titles(pm.Match(ev, nil))
+				if len(want) != 1 || !slices.Equal(got, want) {
+					t.Fatalf("%q: matched %q, want %q", v, got, want)
+				}
+			}
+		}
+	}
+	cut := lits[3][1:]
+	if got := titles(m.Match(NewFlat(map[string]any{"Hashes": "SHA1=" + cut}), nil)); len(got) != 0 {
+		t.Errorf("a cut literal matched %q", got)
+	}
+}
+
+// TestWideSubstrings checks that substrings with non-ASCII bytes, kept
+// apart from a field's other literals, are found in non-ASCII values and
+// skipped for ASCII ones.
+func TestWideSubstrings(t *testing.T) {
+	rules := []*ir.Rule{
+		rule("emoji", str("CommandLine", "*\U0001F600*")),
+		rule("cyrillic", str("CommandLine", "*рowershell*")),
+		rule("ascii", str("CommandLine", "*powershell*")),
+	}
+	fast, _ := NewRuleSet(rules)
+	if f := fast.idx.fields[0]; f.grams[wideSlot] == nil || len(f.grams[wideSlot].lits) != 2 {
+		t.Fatalf("non-ASCII substrings are not in the wide index")
+	}
+	tests := []struct {
+		val  string
+		want []string
+	}{
+		{"run \U0001F600 now", []string{"emoji"}},
+		{"РOWERSHELL -c", []string{"cyrillic"}},
+		{"PowerShell -c", []string{"ascii"}},
+		{"é powershell \U0001F600", []string{"emoji", "ascii"}},
+		{"plain", nil},
+	}
+	m := fast.NewMatcher()
+	for _, tt := range tests {
+		ev := NewFlat(map[string]any{"CommandLine": tt.val})
+		if got := titles(m.Match(ev, nil)); !slices.Equal(got, tt.want) {
+			t.Errorf("%q: matched %q, want %q", tt.val, got, tt.want)
+		}
+	}
+}
