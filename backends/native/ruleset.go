@@ -310,6 +310,8 @@ type Matcher struct {
 	routed map[string]*routing
 	key    []byte
 	spare  routing
+	// sink keeps the sum of Flat.prefetch.
+	sink uint64
 	// memo remembers the postings of values seen before (memo.go); rec
 	// collects the postings of the value being remembered.
 	memo      *memo
@@ -370,6 +372,9 @@ func (rs *RuleSet) Match(ev Event, dst []*Program) []*Program {
 // Matcher must not be used by two goroutines at once.
 func (m *Matcher) Match(ev Event, dst []*Program) []*Program {
 	rs := m.rs
+	if fl, ok := ev.(*Flat); ok {
+		m.sink += fl.prefetch()
+	}
 	rt := m.routing(ev)
 	cand := m.cand
 	copy(cand, rt.cand)
