@@ -432,6 +432,7 @@ var constructEvents = []string{
 	`{"A": "abc"}`,
 	`{"A": "aéc"}`,
 	`{"C": "\u212Aelvin sign"}`,
+	`{"A": "xkey", "B": "\u212AEY"}`,
 	`{"C": "START here"}`,
 	`{"C": "not start"}`,
 	`{"A": "ONE"}`,

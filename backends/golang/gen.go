@@ -430,4 +430,4 @@ func oneLine(s string) string {
 
 // fold returns the canonical case fold of s, the form the runtime's
 // comparisons expect of constants.
-func fold(s string) string { return rt.Fold(s) }
+func fold(s string) string { return rt.FoldString(s) }

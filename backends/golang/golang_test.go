@@ -176,14 +176,23 @@ func TestFinish(t *testing.T) {
 			"type Fields map[string]any",
 			"func keyword(",
 			"func containsFold(",
+			// Runtime helpers the native matcher shares, unexported here.
+			"func isASCII(",
+			"func asciiEqualFoldAt(",
+			"var lowerASCII = ",
 		} {
 			if !strings.Contains(src, w) {
 				t.Errorf("package lacks %q", w)
 			}
 		}
-		for _, absent := range []string{"func globMatch(", "func inCIDR(", "net/netip", "Source", "go:embed", "func Fold("} {
+		for _, absent := range []string{"func globMatch(", "func inCIDR(", "net/netip", "Source", "go:embed"} {
 			if strings.Contains(src, absent) {
 				t.Errorf("package has unused %q", absent)
+			}
+		}
+		for _, exported := range []string{"IsASCII", "ASCIIEqualFoldAt", "LowerASCII", "PrefixFold", "FoldRune"} {
+			if strings.Contains(src, exported) {
+				t.Errorf("package exports the runtime's %q", exported)
 			}
 		}
 		if f, err := format.Source([]byte(src)); err != nil || string(f) != src {
@@ -211,4 +220,18 @@ func TestFinish(t *testing.T) {
 			t.Errorf("empty package: %v\n%s", d, src)
 		}
 	})
+}
+
+func TestUnexport(t *testing.T) {
+	for in, want := range map[string]string{
+		"ok := IsASCII(s) && EqualFold(s, lit)":          "ok := isASCII(s) && equalFold(s, lit)",
+		"// under strings.EqualFold (see FoldRune)":      "// under strings.EqualFold (see foldRune)",
+		"ASCIIEqualFoldAt(s, lit) || LowerASCII[c] == c": "asciiEqualFoldAt(s, lit) || lowerASCII[c] == c",
+		"var ParseTimeX, XParseNum = 1, 2":               "var ParseTimeX, XParseNum = 1, 2",
+		"CanonicalFloat(f)":                              "canonicalFloat(f)",
+	} {
+		if got := unexport(in); got != want {
+			t.Errorf("unexport(%q) = %q, want %q", in, got, want)
+		}
+	}
 }

@@ -29,15 +29,44 @@ type rtDecl struct {
 }
 
 // skipped are runtime declarations that only serve the generator itself.
-var skipped = map[string]bool{"Source": true, "Fold": true}
+var skipped = map[string]bool{"Source": true}
 
 // shared are the runtime helpers the native matcher imports too, so they
 // are exported in rt; the generated package keeps them unexported.
-var shared = regexp.MustCompile(`\b(CanonicalFloat|CanonicalNumber|ParseNum|ParseTime)\b`)
+var shared = regexp.MustCompile(`\b(CanonicalFloat|CanonicalNumber|ParseNum|ParseTime|` +
+	`LowerASCII|FoldRune|FoldString|IsASCII|PrefixFold|EqualFold|HasPrefixFold|HasSuffixFold|` +
+	`ASCIIEqualFoldAt|ContainsFoldSlow)\b`)
 
-// unexport lower-cases the first letter of the shared names in text.
+// unexport renames the shared names in text to their unexported form. A
+// name after a dot is another package's (strings.EqualFold) and is left
+// alone.
 func unexport(text string) string {
-	return shared.ReplaceAllStringFunc(text, func(n string) string { return strings.ToLower(n[:1]) + n[1:] })
+	var b strings.Builder
+	last := 0
+	for _, m := range shared.FindAllStringIndex(text, -1) {
+		if m[0] > 0 && text[m[0]-1] == '.' {
+			continue
+		}
+		b.WriteString(text[last:m[0]])
+		b.WriteString(lowerFirst(text[m[0]:m[1]]))
+		last = m[1]
+	}
+	b.WriteString(text[last:])
+	return b.String()
+}
+
+// lowerFirst unexports a name the way Go spells it: a leading initialism is
+// lower-cased whole (ASCIIEqualFoldAt → asciiEqualFoldAt, IsASCII →
+// isASCII).
+func lowerFirst(name string) string {
+	n := 0
+	for n < len(name) && 'A' <= name[n] && name[n] <= 'Z' {
+		n++
+	}
+	if n > 1 && n < len(name) {
+		n-- // the last capital starts the next word
+	}
+	return strings.ToLower(name[:n]) + name[n:]
 }
 
 var (

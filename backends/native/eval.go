@@ -124,6 +124,13 @@ func (n fieldRefNode) anyPair(a, b Value) bool {
 		return false
 	}
 	s, t := a.Str, b.Str
+	if !n.cased && !isASCII(t) {
+		// The referenced value is the constant of the comparison; the
+		// folding comparisons expect it canonical (a KELVIN SIGN in it is
+		// one byte shorter as k). Non-ASCII values are rare, so folding it
+		// here costs nothing on the common path.
+		t = foldString(t)
+	}
 	switch {
 	case n.lead && n.trail:
 		if n.cased {

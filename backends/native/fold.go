@@ -2,97 +2,36 @@ package native
 
 import (
 	"strings"
-	"unicode"
 	"unicode/utf8"
-	"unsafe"
+
+	sigrt "github.com/sigc-dev/sigc/backends/internal/rt"
 )
 
 // Case folding. Sigma compares values case-insensitively; sigc gives that
-// the meaning of strings.EqualFold (Unicode simple folding). Constants are
-// folded once at compile time to a canonical form; event values are folded
-// on the fly, with an ASCII fast path that covers nearly every real value.
-//
-// The canonical form of a rune is the ASCII lower-case letter of its fold
-// orbit when the orbit has one (so K, k and U+212A KELVIN SIGN all become
-// 'k'), else the smallest rune of the orbit. Two runes are EqualFold-equal
-// exactly when their canonical forms are equal. A canonical rune is never
-// longer in UTF-8 than any rune of its orbit, so a value that matches a
-// folded constant is at least as long, in bytes, as the constant.
+// the meaning of strings.EqualFold (Unicode simple folding). The helpers,
+// and the canonical form constants are folded to, are those of the runtime
+// of the generated Go code (sigrt; see FoldRune there), so that both
+// targets fold alike. The names below keep this package's spelling; the
+// variants with a cased flag compare exactly when it is set. Most are
+// inlined, so the hot paths call sigrt directly.
 
-var lowerASCII [256]byte
+// lowerASCII is a copy of sigrt.LowerASCII: indexing a package-level array
+// is one load, where a pointer to sigrt's would add another.
+var lowerASCII = sigrt.LowerASCII
 
-func init() {
-	for i := range lowerASCII {
-		lowerASCII[i] = byte(i)
-	}
-	for c := 'A'; c <= 'Z'; c++ {
-		lowerASCII[c] = byte(c + 'a' - 'A')
-	}
-}
+func foldRune(r rune) rune { return sigrt.FoldRune(r) }
 
-// foldRune returns the canonical fold of r.
-func foldRune(r rune) rune {
-	if r < utf8.RuneSelf {
-		return rune(lowerASCII[r])
-	}
-	min := r
-	for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
-		if f < utf8.RuneSelf {
-			return rune(lowerASCII[f])
-		}
-		if f < min {
-			min = f
-		}
-	}
-	return min
-}
+func foldString(s string) string { return sigrt.FoldString(s) }
 
-// foldString returns the canonical fold of s.
-func foldString(s string) string {
-	ascii := true
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			ascii = false
-			break
-		}
-	}
-	if ascii {
-		return strings.Map(func(r rune) rune { return rune(lowerASCII[r]) }, s)
-	}
-	var b strings.Builder
-	for _, r := range s {
-		b.WriteRune(foldRune(r))
-	}
-	return b.String()
-}
+func isASCII(s string) bool { return sigrt.IsASCII(s) }
 
-func isASCII(s string) bool {
-	// Sixteen bytes at a time, by unaligned loads: the high bit of any
-	// byte marks non-ASCII.
-	p := unsafe.Pointer(unsafe.StringData(s))
-	i := 0
-	for ; i+16 <= len(s); i += 16 {
-		if (*(*uint64)(unsafe.Add(p, i))|*(*uint64)(unsafe.Add(p, i+8)))&0x8080808080808080 != 0 {
-			return false
-		}
-	}
-	if i+8 <= len(s) {
-		if *(*uint64)(unsafe.Add(p, i))&0x8080808080808080 != 0 {
-			return false
-		}
-		i += 8
-	}
-	for ; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			return false
-		}
-	}
-	return true
-}
+func asciiEqualFoldAt(s, lit string) bool { return sigrt.ASCIIEqualFoldAt(s, lit) }
+
+func containsFoldSlow(s, lit string) bool { return sigrt.ContainsFoldSlow(s, lit) }
 
 // prefixFold reports whether s starts with lit (case-folded unless cased)
-// and how many bytes of s the prefix spans. Both sides are folded, so lit
-// may be a folded constant or another event value (fieldref).
+// and how many bytes of s the prefix spans; lit may be a folded constant
+// or another event value (fieldref).
 func prefixFold(s, lit string, cased bool) (int, bool) {
 	if cased {
 		if strings.HasPrefix(s, lit) {
@@ -100,29 +39,7 @@ func prefixFold(s, lit string, cased bool) (int, bool) {
 		}
 		return 0, false
 	}
-	i, j := 0, 0
-	for j < len(lit) {
-		if i >= len(s) {
-			return 0, false
-		}
-		a, b := s[i], lit[j]
-		if a < utf8.RuneSelf && b < utf8.RuneSelf {
-			if lowerASCII[a] != lowerASCII[b] {
-				return 0, false
-			}
-			i++
-			j++
-			continue
-		}
-		ra, na := utf8.DecodeRuneInString(s[i:])
-		rb, nb := utf8.DecodeRuneInString(lit[j:])
-		if foldRune(ra) != foldRune(rb) {
-			return 0, false
-		}
-		i += na
-		j += nb
-	}
-	return i, true
+	return sigrt.PrefixFold(s, lit)
 }
 
 // equalFold reports whether s equals the folded constant lit.
@@ -130,68 +47,26 @@ func equalFold(s, lit string, cased bool) bool {
 	if cased {
 		return s == lit
 	}
-	if len(s) < len(lit) {
-		return false
-	}
-	if len(s) == len(lit) {
-		// Same length: compare bytes; fall back to runes at the first
-		// non-ASCII byte.
-		for i := 0; i < len(s); i++ {
-			a := s[i]
-			if a >= utf8.RuneSelf || lit[i] >= utf8.RuneSelf {
-				n, ok := prefixFold(s[i:], lit[i:], false)
-				return ok && n == len(s)-i
-			}
-			if lowerASCII[a] != lit[i] {
-				return false
-			}
-		}
-		return true
-	}
-	// A longer value can only match through multi-byte runes.
-	n, ok := prefixFold(s, lit, false)
-	return ok && n == len(s)
+	return sigrt.EqualFold(s, lit)
 }
 
-// hasPrefixFold reports whether s starts with the folded constant lit. The
-// length test is valid because lit is canonical (see above).
+// hasPrefixFold reports whether s starts with the folded constant lit.
 func hasPrefixFold(s, lit string, cased bool) bool {
-	if len(s) < len(lit) {
-		return false
+	if cased {
+		return strings.HasPrefix(s, lit)
 	}
-	_, ok := prefixFold(s, lit, cased)
-	return ok
+	return sigrt.HasPrefixFold(s, lit)
 }
 
 // hasSuffixFold reports whether s ends with lit (case-folded unless
 // cased); like prefixFold it folds both sides.
 func hasSuffixFold(s, lit string, cased bool) bool {
 	if cased {
-		return strings.HasSuffix(s, lit)
+		// Spelled out: strings.HasSuffix would cost too much to let this
+		// wrapper be inlined.
+		return len(s) >= len(lit) && s[len(s)-len(lit):] == lit
 	}
-	i, j := len(s), len(lit)
-	for j > 0 {
-		if i <= 0 {
-			return false
-		}
-		a, b := s[i-1], lit[j-1]
-		if a < utf8.RuneSelf && b < utf8.RuneSelf {
-			if lowerASCII[a] != lowerASCII[b] {
-				return false
-			}
-			i--
-			j--
-			continue
-		}
-		ra, na := utf8.DecodeLastRuneInString(s[:i])
-		rb, nb := utf8.DecodeLastRuneInString(lit[:j])
-		if foldRune(ra) != foldRune(rb) {
-			return false
-		}
-		i -= na
-		j -= nb
-	}
-	return true
+	return sigrt.HasSuffixFold(s, lit)
 }
 
 // needle is a folded constant prepared for substring search: anchor is the
@@ -284,26 +159,6 @@ func (n *needle) in(s string) bool {
 	return false
 }
 
-func asciiEqualFoldAt(s, lit string) bool {
-	for i := 0; i < len(lit); i++ {
-		if lowerASCII[s[i]] != lit[i] {
-			return false
-		}
-	}
-	return true
-}
-
-func containsFoldSlow(s, lit string) bool {
-	for i := 0; i+len(lit) <= len(s); {
-		if _, ok := prefixFold(s[i:], lit, false); ok {
-			return true
-		}
-		_, w := utf8.DecodeRuneInString(s[i:])
-		i += w
-	}
-	return false
-}
-
 // glob is a compiled Sigma wildcard pattern: literal segments (folded
 // unless cased), `*` and `?`.
 type glob struct {
@@ -340,7 +195,16 @@ func (g *glob) match(s string) bool {
 					continue
 				}
 			default:
-				if n, ok := prefixFold(s[si:], t.lit, g.cased); ok {
+				// Not prefixFold, which is too large to be inlined: this
+				// is the innermost loop.
+				var n int
+				var ok bool
+				if g.cased {
+					n, ok = len(t.lit), strings.HasPrefix(s[si:], t.lit)
+				} else {
+					n, ok = sigrt.PrefixFold(s[si:], t.lit)
+				}
+				if ok {
 					si += n
 					ti++
 					continue

@@ -137,6 +137,10 @@ func TestSemantics(t *testing.T) {
 		{"fieldref differ", fref("A", "B", false, false), `{"A":"Foo","B":"Bar"}`, false},
 		{"fieldref absent", fref("A", "B", false, false), `{"A":"Foo"}`, false},
 		{"fieldref contains", fref("A", "B", true, true), `{"A":"xxFOOxx","B":"foo"}`, true},
+		// A KELVIN SIGN in the referenced value folds to k: the value it is
+		// compared with ends right after the match.
+		{"fieldref contains folded reference", fref("A", "B", true, true), `{"A":"xkey","B":"KEY"}`, true},
+		{"fieldref endswith folded reference", fref("A", "B", true, false), `{"A":"xkey","B":"KEY"}`, true},
 		{"fieldref startswith", fref("A", "B", false, true), `{"A":"FOOxx","B":"foo"}`, true},
 		{"fieldref endswith", fref("A", "B", true, false), `{"A":"xxFOO","B":"foo"}`, true},
 		{"fieldref endswith miss", fref("A", "B", true, false), `{"A":"FOOxx","B":"foo"}`, false},

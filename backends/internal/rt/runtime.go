@@ -35,10 +35,6 @@ import (
 //go:embed runtime.go
 var Source string
 
-// Fold returns the canonical case fold of s (see foldRune). The generator
-// folds a rule's constants with it; it is not copied into generated code.
-func Fold(s string) string { return foldString(s) }
-
 // Event is what the generated matchers read: a set of named values.
 //
 // Values are Go data as encoding/json decodes it: string, bool, float64,
@@ -212,71 +208,106 @@ func anyPair(a, b any, lead, trail, cased bool) bool {
 	if !ok1 || !ok2 {
 		return false
 	}
+	if !cased && !IsASCII(t) {
+		// The folding comparisons expect the constant side canonical.
+		t = FoldString(t)
+	}
 	switch {
 	case lead && trail:
 		if cased {
 			return strings.Contains(s, t)
 		}
-		return t == "" || containsFoldSlow(s, t)
+		return t == "" || ContainsFoldSlow(s, t)
 	case lead:
 		if cased {
 			return strings.HasSuffix(s, t)
 		}
-		return hasSuffixFold(s, t)
+		return HasSuffixFold(s, t)
 	case trail:
 		if cased {
 			return strings.HasPrefix(s, t)
 		}
-		_, ok := prefixFold(s, t)
+		_, ok := PrefixFold(s, t)
 		return ok
 	}
 	if cased {
 		return s == t
 	}
-	n, ok := prefixFold(s, t)
+	n, ok := PrefixFold(s, t)
 	return ok && n == len(s)
 }
 
-// foldRune returns the canonical case fold of r: the ASCII lower-case
-// letter of its fold orbit when there is one (K, k and KELVIN SIGN all
-// become 'k'), else the smallest rune of the orbit. Two runes are equal
-// under strings.EqualFold exactly when their canonical folds are equal.
-// The generator folds constants the same way.
-func foldRune(r rune) rune {
-	if r < utf8.RuneSelf {
-		if 'A' <= r && r <= 'Z' {
-			r += 'a' - 'A'
+// Case folding. Sigma compares values case-insensitively; sigc gives that
+// the meaning of strings.EqualFold (Unicode simple folding). Constants are
+// folded once, when a rule is compiled or generated, to a canonical form;
+// event values are folded on the fly, with an ASCII fast path that covers
+// nearly every real value. The native matcher uses these helpers too, so
+// both targets fold alike.
+
+// LowerASCII maps a byte to its ASCII lower case and every other byte to
+// itself. A table rather than a comparison because the matchers index it
+// in their innermost loops.
+var LowerASCII = func() (t [256]byte) {
+	for i := range t {
+		t[i] = byte(i)
+		if 'A' <= i && i <= 'Z' {
+			t[i] += 'a' - 'A'
 		}
-		return r
+	}
+	return t
+}()
+
+// FoldRune returns the canonical case fold of r: the ASCII lower-case
+// letter of its fold orbit when the orbit has one (so K, k and U+212A
+// KELVIN SIGN all become 'k'), else the smallest rune of the orbit. Two
+// runes are equal under strings.EqualFold exactly when their canonical
+// folds are equal. A canonical rune is never longer in UTF-8 than any rune
+// of its orbit, so a value that matches a folded constant is at least as
+// long, in bytes, as the constant.
+func FoldRune(r rune) rune {
+	if r < utf8.RuneSelf {
+		return rune(LowerASCII[r])
 	}
 	least := r
 	for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
 		if f < utf8.RuneSelf {
-			return foldRune(f)
+			return rune(LowerASCII[f])
 		}
 		least = min(least, f)
 	}
 	return least
 }
 
-// foldString returns the canonical fold of s.
-func foldString(s string) string {
+// FoldString returns the canonical case fold of s; constants are folded
+// with it.
+func FoldString(s string) string {
+	if IsASCII(s) {
+		// strings.Map returns s itself when nothing changes.
+		return strings.Map(func(r rune) rune { return rune(LowerASCII[r]) }, s)
+	}
 	var b strings.Builder
 	b.Grow(len(s))
 	for _, r := range s {
-		b.WriteRune(foldRune(r))
+		b.WriteRune(FoldRune(r))
 	}
 	return b.String()
 }
 
-func lowerASCII(c byte) byte {
-	if 'A' <= c && c <= 'Z' {
-		return c + 'a' - 'A'
+// IsASCII reports whether s is all ASCII. It tests eight bytes at a time:
+// the high bit of any byte marks non-ASCII.
+func IsASCII(s string) bool {
+	for len(s) >= 16 {
+		if (load64(s)|load64(s[8:]))&0x8080808080808080 != 0 {
+			return false
+		}
+		s = s[16:]
 	}
-	return c
-}
-
-func isASCII(s string) bool {
+	if len(s) >= 8 {
+		if load64(s)&0x8080808080808080 != 0 {
+			return false
+		}
+		s = s[8:]
+	}
 	for i := 0; i < len(s); i++ {
 		if s[i] >= utf8.RuneSelf {
 			return false
@@ -285,10 +316,19 @@ func isASCII(s string) bool {
 	return true
 }
 
-// prefixFold reports whether s starts with lit under case folding and how
+// load64 reads the first eight bytes of s as one word. The compiler turns
+// the expression into a single load, without unsafe; byte order does not
+// matter to IsASCII.
+func load64(s string) uint64 {
+	_ = s[7] // one bounds check for the eight reads
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+// PrefixFold reports whether s starts with lit under case folding and how
 // many bytes of s the prefix spans. Both sides are folded, so lit may be a
-// folded constant or another event value.
-func prefixFold(s, lit string) (int, bool) {
+// folded constant or another event value (fieldref).
+func PrefixFold(s, lit string) (int, bool) {
 	i, j := 0, 0
 	for j < len(lit) {
 		if i >= len(s) {
@@ -296,7 +336,7 @@ func prefixFold(s, lit string) (int, bool) {
 		}
 		a, b := s[i], lit[j]
 		if a < utf8.RuneSelf && b < utf8.RuneSelf {
-			if lowerASCII(a) != lowerASCII(b) {
+			if LowerASCII[a] != LowerASCII[b] {
 				return 0, false
 			}
 			i++
@@ -305,7 +345,7 @@ func prefixFold(s, lit string) (int, bool) {
 		}
 		ra, na := utf8.DecodeRuneInString(s[i:])
 		rb, nb := utf8.DecodeRuneInString(lit[j:])
-		if foldRune(ra) != foldRune(rb) {
+		if FoldRune(ra) != FoldRune(rb) {
 			return 0, false
 		}
 		i += na
@@ -314,20 +354,45 @@ func prefixFold(s, lit string) (int, bool) {
 	return i, true
 }
 
-// equalFold reports whether s equals lit under case folding.
-func equalFold(s, lit string) bool {
-	n, ok := prefixFold(s, lit)
+// EqualFold reports whether s equals the folded constant lit under case
+// folding.
+func EqualFold(s, lit string) bool {
+	if len(s) < len(lit) {
+		return false
+	}
+	if len(s) == len(lit) {
+		// Same length: compare bytes with lit as it is (it is folded);
+		// fall back to runes at the first non-ASCII byte.
+		for i := 0; i < len(s); i++ {
+			a := s[i]
+			if a >= utf8.RuneSelf || lit[i] >= utf8.RuneSelf {
+				n, ok := PrefixFold(s[i:], lit[i:])
+				return ok && n == len(s)-i
+			}
+			if LowerASCII[a] != lit[i] {
+				return false
+			}
+		}
+		return true
+	}
+	// A longer value can only match through multi-byte runes.
+	n, ok := PrefixFold(s, lit)
 	return ok && n == len(s)
 }
 
-// hasPrefixFold reports whether s starts with lit under case folding.
-func hasPrefixFold(s, lit string) bool {
-	_, ok := prefixFold(s, lit)
+// HasPrefixFold reports whether s starts with the folded constant lit. The
+// length test is valid because lit is canonical (see FoldRune).
+func HasPrefixFold(s, lit string) bool {
+	if len(s) < len(lit) {
+		return false
+	}
+	_, ok := PrefixFold(s, lit)
 	return ok
 }
 
-// hasSuffixFold reports whether s ends with lit under case folding.
-func hasSuffixFold(s, lit string) bool {
+// HasSuffixFold reports whether s ends with lit under case folding; like
+// PrefixFold it folds both sides.
+func HasSuffixFold(s, lit string) bool {
 	i, j := len(s), len(lit)
 	for j > 0 {
 		if i <= 0 {
@@ -335,7 +400,7 @@ func hasSuffixFold(s, lit string) bool {
 		}
 		a, b := s[i-1], lit[j-1]
 		if a < utf8.RuneSelf && b < utf8.RuneSelf {
-			if lowerASCII(a) != lowerASCII(b) {
+			if LowerASCII[a] != LowerASCII[b] {
 				return false
 			}
 			i--
@@ -344,11 +409,22 @@ func hasSuffixFold(s, lit string) bool {
 		}
 		ra, na := utf8.DecodeLastRuneInString(s[:i])
 		rb, nb := utf8.DecodeLastRuneInString(lit[:j])
-		if foldRune(ra) != foldRune(rb) {
+		if FoldRune(ra) != FoldRune(rb) {
 			return false
 		}
 		i -= na
 		j -= nb
+	}
+	return true
+}
+
+// ASCIIEqualFoldAt reports whether the ASCII text s, which is at least as
+// long as lit, starts with the folded ASCII constant lit.
+func ASCIIEqualFoldAt(s, lit string) bool {
+	for i := 0; i < len(lit); i++ {
+		if LowerASCII[s[i]] != lit[i] {
+			return false
+		}
 	}
 	return true
 }
@@ -359,28 +435,25 @@ func containsFold(s, lit string) bool {
 	if lit == "" {
 		return true
 	}
-	if isASCII(s) && isASCII(lit) {
+	if IsASCII(s) && IsASCII(lit) {
 		c0 := lit[0]
 		for i := 0; i+len(lit) <= len(s); i++ {
-			if lowerASCII(s[i]) != c0 {
-				continue
-			}
-			k := 1
-			for k < len(lit) && lowerASCII(s[i+k]) == lit[k] {
-				k++
-			}
-			if k == len(lit) {
+			if LowerASCII[s[i]] == c0 && ASCIIEqualFoldAt(s[i:], lit) {
 				return true
 			}
 		}
 		return false
 	}
-	return containsFoldSlow(s, lit)
+	return ContainsFoldSlow(s, lit)
 }
 
-func containsFoldSlow(s, lit string) bool {
+// ContainsFoldSlow reports whether s contains the folded constant lit,
+// trying PrefixFold at every rune of s: the general case, for values or
+// constants that are not ASCII. It stops len(lit) bytes before the end of
+// s, which is exact only for a canonical lit (see FoldRune).
+func ContainsFoldSlow(s, lit string) bool {
 	for i := 0; i+len(lit) <= len(s); {
-		if _, ok := prefixFold(s[i:], lit); ok {
+		if _, ok := PrefixFold(s[i:], lit); ok {
 			return true
 		}
 		_, w := utf8.DecodeRuneInString(s[i:])
@@ -391,17 +464,17 @@ func containsFoldSlow(s, lit string) bool {
 
 // inSet reports whether the canonical fold of s is a member of set.
 func inSet(s string, set map[string]struct{}) bool {
-	if isASCII(s) {
+	if IsASCII(s) {
 		var buf [128]byte
 		if len(s) <= len(buf) {
 			for i := 0; i < len(s); i++ {
-				buf[i] = lowerASCII(s[i])
+				buf[i] = LowerASCII[s[i]]
 			}
 			_, ok := set[string(buf[:len(s)])]
 			return ok
 		}
 	}
-	_, ok := set[foldString(s)]
+	_, ok := set[FoldString(s)]
 	return ok
 }
 
@@ -435,7 +508,7 @@ func globMatch(s string, cased bool, parts ...string) bool {
 						ti++
 						continue
 					}
-				} else if n, ok := prefixFold(s[si:], t); ok {
+				} else if n, ok := PrefixFold(s[si:], t); ok {
 					si += n
 					ti++
 					continue

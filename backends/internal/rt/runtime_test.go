@@ -5,6 +5,8 @@ import (
 	"net/netip"
 	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 )
 
 func TestFoldCompare(t *testing.T) {
@@ -26,15 +28,15 @@ func TestFoldCompare(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			lit := Fold(c.lit)
-			if got := equalFold(c.s, lit); got != c.eq {
-				t.Errorf("equalFold = %v, want %v", got, c.eq)
+			lit := FoldString(c.lit)
+			if got := EqualFold(c.s, lit); got != c.eq {
+				t.Errorf("EqualFold = %v, want %v", got, c.eq)
 			}
-			if got := hasPrefixFold(c.s, lit); got != c.prefix {
-				t.Errorf("hasPrefixFold = %v, want %v", got, c.prefix)
+			if got := HasPrefixFold(c.s, lit); got != c.prefix {
+				t.Errorf("HasPrefixFold = %v, want %v", got, c.prefix)
 			}
-			if got := hasSuffixFold(c.s, lit); got != c.suffix {
-				t.Errorf("hasSuffixFold = %v, want %v", got, c.suffix)
+			if got := HasSuffixFold(c.s, lit); got != c.suffix {
+				t.Errorf("HasSuffixFold = %v, want %v", got, c.suffix)
 			}
 			if got := containsFold(c.s, lit); got != c.cont {
 				t.Errorf("containsFold = %v, want %v", got, c.cont)
@@ -43,8 +45,105 @@ func TestFoldCompare(t *testing.T) {
 	}
 }
 
+// TestFoldRune checks the canonical fold against the fold orbits: every
+// rune of an orbit has the same fold, the fold belongs to the orbit, and it
+// is no longer in UTF-8 than the rune (HasPrefixFold relies on that).
+func TestFoldRune(t *testing.T) {
+	for r := rune(0); r <= 0x1FFFF; r++ {
+		f := FoldRune(r)
+		if !strings.EqualFold(string(f), string(r)) {
+			t.Fatalf("FoldRune(%U) = %U, not in its orbit", r, f)
+		}
+		if utf8.RuneLen(f) > utf8.RuneLen(r) {
+			t.Fatalf("FoldRune(%U) = %U is longer in UTF-8", r, f)
+		}
+		for g := unicode.SimpleFold(r); g != r; g = unicode.SimpleFold(g) {
+			if FoldRune(g) != f {
+				t.Fatalf("FoldRune(%U) = %U but FoldRune(%U) = %U", r, f, g, FoldRune(g))
+			}
+		}
+	}
+	if FoldRune('\u212A') != 'k' || FoldRune('\u017F') != 's' || FoldRune('Z') != 'z' {
+		t.Error("runes that fold to ASCII letters must fold to them")
+	}
+}
+
+// TestFoldAgreesWithEqualFold compares the helpers with a reference built
+// on strings.EqualFold, over values mixing ASCII, multi-byte and
+// ASCII-folding runes, at every split.
+func TestFoldAgreesWithEqualFold(t *testing.T) {
+	words := []string{"key", "\u212Aey", "KEY", "sys", "\u017FYS", "Ärger", "äRGER", "x", "", "σς", "ΣΣ", "ǅ", "ǆ", "ǲ"}
+	var values []string
+	for _, a := range words {
+		for _, b := range words {
+			values = append(values, a+b, a+"-"+b)
+		}
+	}
+	for _, s := range values {
+		for _, l := range values {
+			lit := FoldString(l)
+			if got, want := EqualFold(s, lit), strings.EqualFold(s, l); got != want {
+				t.Errorf("EqualFold(%q, %q) = %v, want %v", s, lit, got, want)
+			}
+			prefix, suffix, contains := false, false, false
+			for i := 0; i <= len(s); i++ {
+				if i < len(s) && !utf8.RuneStart(s[i]) {
+					continue
+				}
+				prefix = prefix || strings.EqualFold(s[:i], l)
+				suffix = suffix || strings.EqualFold(s[i:], l)
+				for j := i; j <= len(s); j++ {
+					contains = contains || strings.EqualFold(s[i:j], l)
+				}
+			}
+			if got := HasPrefixFold(s, lit); got != prefix {
+				t.Errorf("HasPrefixFold(%q, %q) = %v, want %v", s, lit, got, prefix)
+			}
+			if got := HasSuffixFold(s, l); got != suffix {
+				t.Errorf("HasSuffixFold(%q, %q) = %v, want %v", s, l, got, suffix)
+			}
+			if got := containsFold(s, lit); got != contains {
+				t.Errorf("containsFold(%q, %q) = %v, want %v", s, lit, got, contains)
+			}
+			if got := ContainsFoldSlow(s, lit); got != contains {
+				t.Errorf("ContainsFoldSlow(%q, %q) = %v, want %v", s, lit, got, contains)
+			}
+		}
+	}
+}
+
+func TestIsASCII(t *testing.T) {
+	base := strings.Repeat("abcdefgh", 5)
+	for n := 0; n <= len(base); n++ {
+		if !IsASCII(base[:n]) {
+			t.Fatalf("IsASCII(%q) = false", base[:n])
+		}
+		for i := 0; i < n; i++ {
+			for _, c := range []byte{0x80, 0xC3, 0xFF} {
+				b := []byte(base[:n])
+				b[i] = c
+				if IsASCII(string(b)) {
+					t.Fatalf("IsASCII(%q) = true", b)
+				}
+			}
+		}
+	}
+}
+
+// TestFoldNoAlloc: the matchers call these on every event value.
+func TestFoldNoAlloc(t *testing.T) {
+	s, lit := `C:\Windows\System32\CMD.EXE`, `c:\windows\system32\cmd.exe`
+	n := testing.AllocsPerRun(100, func() {
+		_ = IsASCII(s) && EqualFold(s, lit) && HasPrefixFold(s, lit[:3]) && HasSuffixFold(s, lit[3:]) &&
+			containsFold(s, lit[4:9]) && ContainsFoldSlow("\u212A"+s, lit) && FoldString(lit) == lit
+	})
+	if n != 0 {
+		t.Errorf("%v allocations per run", n)
+	}
+}
+
 func TestInSet(t *testing.T) {
-	set := map[string]struct{}{Fold("whoami.exe"): {}, Fold("ÄRGER.exe"): {}}
+	set := map[string]struct{}{FoldString("whoami.exe"): {}, FoldString("ÄRGER.exe"): {}}
 	for s, want := range map[string]bool{"WHOAMI.EXE": true, "ärger.EXE": true, "whoami.ex": false, "": false} {
 		if got := inSet(s, set); got != want {
 			t.Errorf("inSet(%q) = %v, want %v", s, got, want)
