@@ -35,7 +35,7 @@ var skipped = map[string]bool{"Source": true}
 // are exported in rt; the generated package keeps them unexported.
 var shared = regexp.MustCompile(`\b(CanonicalFloat|CanonicalNumber|ParseNum|ParseTime|` +
 	`LowerASCII|FoldRune|FoldString|IsASCII|PrefixFold|EqualFold|HasPrefixFold|HasSuffixFold|` +
-	`ASCIIEqualFoldAt|ContainsFoldSlow)\b`)
+	`ASCIIEqualFoldAt|ContainsFoldSlow|GlobMatch)\b`)
 
 // unexport renames the shared names in text to their unexported form. A
 // name after a dot is another package's (strings.EqualFold) and is left

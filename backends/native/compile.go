@@ -240,15 +240,15 @@ func (c *compiler) stringPred(m *ir.Match, p ir.Pattern) pred {
 	for _, t := range p {
 		switch t.Kind {
 		case ir.TokLit:
-			g.toks = append(g.toks, globTok{lit: fold(t.Text)})
+			g.parts = append(g.parts, "="+fold(t.Text))
 		case ir.TokStar:
 			// Consecutive stars mean one star.
-			if k := len(g.toks); k > 0 && g.toks[k-1].kind == 1 {
+			if k := len(g.parts); k > 0 && g.parts[k-1] == "*" {
 				continue
 			}
-			g.toks = append(g.toks, globTok{kind: 1})
+			g.parts = append(g.parts, "*")
 		case ir.TokQuestion:
-			g.toks = append(g.toks, globTok{kind: 2})
+			g.parts = append(g.parts, "?")
 		}
 	}
 	return newGlobPred(g)

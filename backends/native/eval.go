@@ -216,9 +216,9 @@ type globPred struct {
 
 func newGlobPred(g *glob) globPred {
 	p := globPred{g: g}
-	for _, t := range g.toks {
-		if t.kind == 0 && len(t.lit) > len(p.need.lit) {
-			p.need = newNeedle(t.lit, g.cased)
+	for _, t := range g.parts {
+		if t != "*" && t != "?" && len(t)-1 > len(p.need.lit) {
+			p.need = newNeedle(t[1:], g.cased)
 		}
 	}
 	return p

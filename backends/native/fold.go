@@ -2,7 +2,6 @@ package native
 
 import (
 	"strings"
-	"unicode/utf8"
 
 	sigrt "github.com/sigc-dev/sigc/backends/internal/rt"
 )
@@ -159,65 +158,13 @@ func (n *needle) in(s string) bool {
 	return false
 }
 
-// glob is a compiled Sigma wildcard pattern: literal segments (folded
-// unless cased), `*` and `?`.
+// glob is a compiled Sigma wildcard pattern in the runtime's form (see
+// sigrt.GlobMatch): parts "*", "?" and literal runs tagged with a leading
+// '=' (folded unless cased).
 type glob struct {
-	toks  []globTok
+	parts []string
 	cased bool
 }
 
-type globTok struct {
-	kind uint8 // 0 literal, 1 star, 2 question
-	lit  string
-}
-
-// match runs the classic iterative wildcard algorithm: one backtrack point,
-// the most recent `*`, is enough because a later star can absorb anything
-// an earlier one could. It runs in O(len(s)·len(pattern)) at worst and
-// never recurses.
-func (g *glob) match(s string) bool {
-	toks := g.toks
-	ti, si := 0, 0
-	starT, starS := -1, 0
-	for {
-		if ti < len(toks) {
-			t := &toks[ti]
-			switch t.kind {
-			case 1:
-				starT, starS = ti, si
-				ti++
-				continue
-			case 2:
-				if si < len(s) {
-					_, w := utf8.DecodeRuneInString(s[si:])
-					si += w
-					ti++
-					continue
-				}
-			default:
-				// Not prefixFold, which is too large to be inlined: this
-				// is the innermost loop.
-				var n int
-				var ok bool
-				if g.cased {
-					n, ok = len(t.lit), strings.HasPrefix(s[si:], t.lit)
-				} else {
-					n, ok = sigrt.PrefixFold(s[si:], t.lit)
-				}
-				if ok {
-					si += n
-					ti++
-					continue
-				}
-			}
-		} else if si == len(s) {
-			return true
-		}
-		if starT < 0 || starS >= len(s) {
-			return false
-		}
-		_, w := utf8.DecodeRuneInString(s[starS:])
-		starS += w
-		si, ti = starS, starT+1
-	}
-}
+// match reports whether s matches the pattern.
+func (g *glob) match(s string) bool { return sigrt.GlobMatch(s, g.cased, g.parts...) }

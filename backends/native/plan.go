@@ -165,14 +165,11 @@ func predText(p pred) string {
 		return "contains " + strconv.Quote(q.n.lit) + casedMark(q.n.cased)
 	case globPred:
 		var b strings.Builder
-		for _, t := range q.g.toks {
-			switch t.kind {
-			case 1:
-				b.WriteString("*")
-			case 2:
-				b.WriteString("?")
-			default:
-				b.WriteString(strconv.Quote(t.lit))
+		for _, t := range q.g.parts {
+			if t == "*" || t == "?" {
+				b.WriteString(t)
+			} else {
+				b.WriteString(strconv.Quote(t[1:]))
 			}
 		}
 		return "glob " + b.String() + casedMark(q.g.cased)

@@ -478,12 +478,12 @@ func inSet(s string, set map[string]struct{}) bool {
 	return ok
 }
 
-// globMatch matches s against a Sigma wildcard pattern given as its parts:
+// GlobMatch matches s against a Sigma wildcard pattern given as its parts:
 // "*", "?" (one rune), and literal runs tagged with a leading '=' (folded
 // unless cased), so that a literal `*` or `?` ("=*") needs no escaping. One
 // backtrack point, the last star, is enough: the match is linear in
 // len(s) times the number of parts, with no recursion.
-func globMatch(s string, cased bool, parts ...string) bool {
+func GlobMatch(s string, cased bool, parts ...string) bool {
 	ti, si := 0, 0
 	starT, starS := -1, 0
 	for {

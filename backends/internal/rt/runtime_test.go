@@ -171,8 +171,8 @@ func TestGlobMatch(t *testing.T) {
 		{"xaxb", false, []string{"*", "=a", "?", "=b"}, true},
 	}
 	for _, c := range cases {
-		if got := globMatch(c.s, c.cased, c.parts...); got != c.want {
-			t.Errorf("globMatch(%q, %v, %q) = %v, want %v", c.s, c.cased, c.parts, got, c.want)
+		if got := GlobMatch(c.s, c.cased, c.parts...); got != c.want {
+			t.Errorf("GlobMatch(%q, %v, %q) = %v, want %v", c.s, c.cased, c.parts, got, c.want)
 		}
 	}
 }
