@@ -1,0 +1,149 @@
+package native
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/sigc-dev/sigc/ir"
+)
+
+// TestMemo checks that a remembered scan answers for its own field only
+// and changes no result: the same values recur in two fields whose rules
+// differ, often enough to be remembered, interleaved with other values.
+func TestMemo(t *testing.T) {
+	rules := []*ir.Rule{
+		rule("a-calc", str("A", `*\calc.exe`)),
+		rule("b-calc", and(str("B", `*\calc.exe`), str("C", "*x*"))),
+		rule("a-cmd", str("A", `*\cmd.exe`)),
+	}
+	rs, _ := NewRuleSet(rules)
+	m := rs.NewMatcher()
+	if m.memo == nil {
+		t.Fatal("matcher has no memo")
+	}
+	tests := []struct {
+		js   string
+		want []string
+	}{
+		{`{"A":"C:\\calc.exe","B":"C:\\cmd.exe","C":"y"}`, []string{"a-calc"}},
+		{`{"A":"C:\\cmd.exe","B":"C:\\calc.exe","C":"x"}`, []string{"b-calc", "a-cmd"}},
+		{`{"A":"C:\\calc.exe","B":"C:\\calc.exe","C":"x"}`, []string{"a-calc", "b-calc"}},
+		{`{"A":"C:\\other.exe","B":"C:\\other.exe","C":"x"}`, nil},
+	}
+	for round := range 4 {
+		for _, tt := range tests {
+			if got := titles(m.Match(event(t, tt.js), nil)); !slices.Equal(got, tt.want) {
+				t.Fatalf("round %d, %s: matched %q, want %q", round, tt.js, got, tt.want)
+			}
+		}
+	}
+	remembered := 0
+	for _, e := range m.memo.sets {
+		if e.f != nil {
+			remembered++
+		}
+	}
+	if remembered == 0 {
+		t.Error("no value was remembered")
+	}
+}
+
+// TestKeywordEventText checks the keyword search over a decoded event's
+// text at once: numbers match by their canonical text (which the raw JSON
+// may not spell), booleans by true/false, and a literal only across two
+// values is no match.
+func TestKeywordEventText(t *testing.T) {
+	rules := []*ir.Rule{
+		rule("thousand", str("", "*sekurlsa::1000*")),
+		rule("number", str("", "*1000*")),
+		rule("bool", str("", "*true*")),
+		rule("split", str("", "*lsadump::sam*")),
+	}
+	rs, _ := NewRuleSet(rules)
+	plain, _ := NewRuleSet(rules, WithoutPrefilter())
+	for _, js := range []string{
+		`{"A":1e3}`,
+		`{"A":"x","B":true}`,
+		`{"A":"lsadump::","B":"sam"}`,
+		`{"A":"run sekurlsa::1000 now"}`,
+		`{"A":"LSADUMP::SAM"}`,
+	} {
+		ev := event(t, js)
+		if !ev.packed {
+			t.Fatalf("%s: decoded event is not packed", js)
+		}
+		got, want := titles(rs.Match(ev, nil)), titles(plain.Match(ev, nil))
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: matched %q, want %q", js, got, want)
+		}
+	}
+	// Set clears packed: the event's text no longer holds every value.
+	ev := event(t, `{"A":"x"}`)
+	ev.Set("B", String("lsadump::sam"))
+	if ev.packed {
+		t.Fatal("Set left the event packed")
+	}
+	if got := titles(rs.Match(ev, nil)); !slices.Equal(got, []string{"split"}) {
+		t.Errorf("after Set: matched %q", got)
+	}
+}
+
+// TestContainsSet checks the one-pass search of a contains list against
+// the needles one by one: case, position, overlaps, non-ASCII values and
+// needles that share their first two bytes.
+func TestContainsSet(t *testing.T) {
+	needles := []string{"-nop", "-noni", "-enc ", "iex(", "downloadstring", "k3y", "\\\\", "ab"}
+	var ps []containsPred
+	for _, n := range needles {
+		ps = append(ps, containsPred{newNeedle(n, false)})
+	}
+	set := newContainsSetPred(ps)
+	for _, v := range []string{
+		"", "a", "ab", "xAB", "powershell -NoP -w hidden", "-NONI", "x -ENC abc", "IEX(New-Object",
+		".DownloadString(", "\u212a3y", "é-nop", "c:\\\\share", "-no", "-en", "downloadstrin",
+	} {
+		want := false
+		for _, p := range ps {
+			want = want || p.test(v)
+		}
+		if got := set.test(v); got != want {
+			t.Errorf("%q: set = %v, one by one = %v", v, got, want)
+		}
+	}
+}
+
+// TestRegexNeeds checks the literals required before a regex runs.
+func TestRegexNeeds(t *testing.T) {
+	tests := []struct {
+		src  string
+		want []string
+	}{
+		{`\s-\s*<`, []string{"-", "<"}},
+		{`(?i)Invoke-(Expression|WebRequest)`, []string{"invoke-"}},
+		{`foo(bar)?baz`, []string{"foo", "baz"}},
+		{`(abc)+x`, []string{"abc", "x"}},
+		{`a|b`, nil},
+		{`\d+`, nil},
+	}
+	for _, tt := range tests {
+		var got []string
+		for _, n := range regexNeeds(tt.src) {
+			got = append(got, n.lit)
+		}
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("%s: needs %q, want %q", tt.src, got, tt.want)
+		}
+	}
+	// A needle only rules values out: matches are the regex's.
+	p := mustCompile(t, rule("re", re("A", `net\s+user\s+`, "")))
+	for js, want := range map[string]bool{
+		`{"A":"net  user bob"}`: true,
+		`{"A":"NET USER bob"}`:  false,
+		`{"A":"net use x"}`:     false,
+		`{"A":"netuser "}`:      false,
+	} {
+		if got := p.Match(event(t, js)); got != want {
+			t.Errorf("%s: %v, want %v", js, got, want)
+		}
+	}
+}
