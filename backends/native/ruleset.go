@@ -30,6 +30,13 @@ import (
 //     event, so an event only searches the literals of rules that apply
 //     to its channel and EventID.
 //
+// A decoded event (a Flat) is read in its own order: its memory is loaded
+// up front (Flat.prefetch), keyword literals are searched in all of its
+// text at once, and its fields are walked front to back, each looked up
+// in a small table of the bucket's indexed fields (fieldtab.go). A
+// Matcher remembers the postings of values it has scanned before (memo.go),
+// since most values of an event stream recur.
+//
 // Both filters are conservative: they never drop a rule that could match.
 // A RuleSet is immutable and safe for concurrent use; per-goroutine
 // scratch state comes from a pool, or from NewMatcher.
