@@ -124,21 +124,17 @@ func (n fieldRefNode) anyPair(a, b Value) bool {
 		return false
 	}
 	s, t := a.Str, b.Str
-	if !n.cased && !isASCII(t) {
-		// The referenced value is the constant of the comparison; the
-		// folding comparisons expect it canonical (a KELVIN SIGN in it is
-		// one byte shorter as k). Non-ASCII values are rare, so folding it
-		// here costs nothing on the common path.
-		t = foldString(t)
-	}
 	switch {
 	case n.lead && n.trail:
 		if n.cased {
 			return strings.Contains(s, t)
 		}
-		return t == "" || containsFoldSlow(s, t)
+		return t == "" || containsFoldSlow(s, canonical(t))
 	case n.lead:
-		return hasSuffixFold(s, t, n.cased)
+		if n.cased {
+			return hasSuffixFold(s, t, true)
+		}
+		return hasSuffixFold(s, canonical(t), false)
 	case n.trail:
 		if n.cased {
 			return strings.HasPrefix(s, t)
@@ -151,6 +147,18 @@ func (n fieldRefNode) anyPair(a, b Value) bool {
 	}
 	k, ok := prefixFold(s, t, false)
 	return ok && k == len(s)
+}
+
+// canonical folds t when it is not ASCII. Substring and suffix searches
+// take their constant canonical (a KELVIN SIGN is one byte shorter as k,
+// and they bound their search by the constant's length); a referenced
+// field's value is such a constant. Prefix and equality tests fold both
+// sides rune by rune and need no copy.
+func canonical(t string) string {
+	if isASCII(t) {
+		return t
+	}
+	return foldString(t)
 }
 
 // pred is a test on the text of one scalar value.
