@@ -2,6 +2,7 @@ package native
 
 import (
 	"bytes"
+	"fmt"
 	"testing"
 
 	"github.com/sigc-dev/sigc/ir"
@@ -20,6 +21,30 @@ func fuzzRules() []*ir.Rule {
 	}
 }
 
+// prefilterRules exercise the RuleSet's fast paths: keyword literals long
+// enough for the skipping search, a contains list (one-pass set), non-ASCII
+// substrings (their own index), an index of long substrings (strided), a
+// regex and a glob with required literals, and many values of one field.
+func prefilterRules() []*ir.Rule {
+	var long []ir.Expr
+	for i := range maxSkipLits + 6 {
+		long = append(long, str("H", fmt.Sprintf("*%03dabcdef012*", i)))
+	}
+	var list []ir.Expr
+	for _, l := range []string{"-nop", "-enc ", "iex(", "abc1", "/c ", "\\x"} {
+		list = append(list, str("A", "*"+l+"*"))
+	}
+	return []*ir.Rule{
+		rule("kw-skip", or(str("", "*sekurlsa::*"), str("", "*lsadump::*"), str("", "*mimilib.dll*"))),
+		rule("contains-set", or(list...)),
+		rule("wide", or(str("A", "*рow*"), str("A", "*\U0001F600*"), str("A", "*pow*"))),
+		rule("strided", or(long...)),
+		rule("regex-needs", re("A", `net\s+user\s+`, "")),
+		rule("glob-need", str("A", `* -e* jab*`)),
+		rule("two-slots", and(str("A", `*\calc.exe`), str("B", "*x1y2*"))),
+	}
+}
+
 // FuzzMatch: arbitrary bytes decoded as events (every format) never make
 // decoding or matching panic, and prefilters never change the result.
 func FuzzMatch(f *testing.F) {
@@ -29,10 +54,13 @@ func FuzzMatch(f *testing.F) {
 		`{"Event":{"System":{"Provider":{"#attributes":{"Name":"x"}},"EventID":1},"EventData":{"A":"aBc"}}}`,
 		`[{"A":"x1"},{"A":"\u212a\u017f"}]`,
 		`{"A":"\xff\xfe"}`, `{"A":1e999}`, `{"A":-0.0}`, `{"":""}`,
+		`{"A":"run SEKURLSA::x","B":"lsadump:","C":":sam"}`, `{"A":"powershell -NoP -ENC x iex(","H":"x007ABCDEF012y"}`,
+		`{"A":"рOW \ud83d\ude00","B":"x1Y2","H":"070abcdef01"}`, `{"A":"NET  USER x -e JAB","B":"c:\\calc.exe"}`,
+		`{"A":"C:\\CALC.EXE","B":"x1y2"}`,
 	} {
 		f.Add([]byte(s))
 	}
-	rules := fuzzRules()
+	rules := append(fuzzRules(), prefilterRules()...)
 	rs, d := NewRuleSet(rules)
 	if d.HasErrors() {
 		f.Fatal(d)
