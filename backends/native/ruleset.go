@@ -379,8 +379,9 @@ func (rs *RuleSet) Match(ev Event, dst []*Program) []*Program {
 // Matcher must not be used by two goroutines at once.
 func (m *Matcher) Match(ev Event, dst []*Program) []*Program {
 	rs := m.rs
+	var touched uint64
 	if fl, ok := ev.(*Flat); ok {
-		m.sink += fl.prefetch()
+		touched = fl.prefetch()
 	}
 	rt := m.routing(ev)
 	cand := m.cand
@@ -397,6 +398,8 @@ func (m *Matcher) Match(ev Event, dst []*Program) []*Program {
 			}
 		}
 	}
+	// Used only now, so that nothing waits for the prefetching loads.
+	m.sink += touched
 	return dst
 }
 
