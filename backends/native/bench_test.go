@@ -267,3 +267,29 @@ func TestMemory(t *testing.T) {
 	}
 	runtime.KeepAlive(rs)
 }
+
+// TestMatchAllocationFree checks that, once every routing bucket has been
+// seen, matching the 20,000 benchmark events allocates nothing at all:
+// not per event, and not amortised (the memo's room is allocated with the
+// Matcher).
+func TestMatchAllocationFree(t *testing.T) {
+	if testing.Short() {
+		t.Skip("matches 20,000 events")
+	}
+	_, events := loadBench(t)
+	rules, _ := benchRules(t)
+	rs, _ := NewRuleSet(rules)
+	m := rs.NewMatcher()
+	dst := make([]*Program, 0, 64)
+	for _, ev := range events {
+		dst = m.Match(ev, dst[:0])
+	}
+	allocs := testing.AllocsPerRun(2, func() {
+		for _, ev := range events {
+			dst = m.Match(ev, dst[:0])
+		}
+	})
+	if allocs != 0 {
+		t.Errorf("%v allocations per pass over %d events, want 0", allocs, len(events))
+	}
+}

@@ -40,10 +40,22 @@ const (
 	// maxMemo is the longest value remembered; longer values rarely
 	// repeat, and copying them costs more.
 	maxMemo = 256
+	// memoPosts is the most postings lists an entry holds; a value that
+	// hits more is scanned every time.
+	memoPosts = 6
 )
 
+// newMemo allocates the memo with room for every entry's key and
+// postings up front, so that remembering never allocates.
 func newMemo() *memo {
-	return &memo{sets: make([]memoEntry, 2*memoSets), mask: memoSets - 1, door: make([]uint32, memoDoor)}
+	mo := &memo{sets: make([]memoEntry, 2*memoSets), mask: memoSets - 1, door: make([]uint32, memoDoor)}
+	keys := make([]byte, len(mo.sets)*maxMemo)
+	posts := make([][]int32, len(mo.sets)*memoPosts)
+	for i := range mo.sets {
+		mo.sets[i].key = keys[i*maxMemo : i*maxMemo : (i+1)*maxMemo]
+		mo.sets[i].posts = posts[i*memoPosts : i*memoPosts : (i+1)*memoPosts]
+	}
+	return mo
 }
 
 // memoHash hashes a value for field index f.
@@ -76,6 +88,9 @@ func (m *Matcher) scanMemo(f *fieldIndex, s string) {
 	m.recording = true
 	m.scanString(f, s)
 	m.recording = false
+	if len(m.rec) > memoPosts {
+		return
+	}
 	mo.clock ^= 1
 	e := &set[mo.clock]
 	e.hash, e.f = h, f
