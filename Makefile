@@ -9,9 +9,11 @@ BENCHTIME ?= 1x
 build:
 	$(GO) build -o bin/sigc ./cmd/sigc
 
-# Unit, golden and corpus tests with the race detector.
+# Unit, golden and corpus tests with the race detector, then the
+# matcher's allocation test, which only means something without it.
 test: lint
 	$(GO) test -race -count=1 $(PKGS)
+	$(GO) test -count=1 -run '^TestMatchAllocationFree$$' ./backends/native
 
 # Regenerate golden files; read every diff before committing.
 golden:

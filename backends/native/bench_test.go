@@ -276,6 +276,9 @@ func TestMatchAllocationFree(t *testing.T) {
 	if testing.Short() {
 		t.Skip("matches 20,000 events")
 	}
+	if raceEnabled {
+		t.Skip("allocation counts are not meaningful under the race detector")
+	}
 	_, events := loadBench(t)
 	rules, _ := benchRules(t)
 	rs, _ := NewRuleSet(rules)
