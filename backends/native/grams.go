@@ -3,6 +3,7 @@ package native
 import (
 	"math/bits"
 	"sort"
+	"strconv"
 	"strings"
 	"unsafe"
 )
@@ -213,11 +214,8 @@ func newGramIndex(kind atomKind, lits []string, pats []acPat, count map[gramID]i
 		}
 		if !seenAt[[2]int{size, at}] {
 			seenAt[[2]int{size, at}] = true
-			for si, s := range gramSizes {
-				if s == size {
-					gi.sizes[si].at = append(gi.sizes[si].at, at)
-				}
-			}
+			gs := gi.size(size)
+			gs.at = append(gs.at, at)
 		}
 	}
 	for si, s := range gramSizes {
@@ -261,11 +259,8 @@ func newGramIndex(kind atomKind, lits []string, pats []acPat, count map[gramID]i
 	}
 	var ks []keyed
 	for _, f := range all {
-		for si, sz := range gramSizes {
-			if sz == f.id.size {
-				ks = append(ks, keyed{si, gramHash(f.id.g, gi.sizes[si].shift), f.ref})
-			}
-		}
+		si := sizeSlot(f.id.size)
+		ks = append(ks, keyed{si, gramHash(f.id.g, gi.sizes[si].shift), f.ref})
 	}
 	sort.SliceStable(ks, func(a, b int) bool {
 		if ks[a].si != ks[b].si {
@@ -301,13 +296,16 @@ func newGramIndex(kind atomKind, lits []string, pats []acPat, count map[gramID]i
 	return gi
 }
 
-func (gi *gramIndex) size(size int) *gramSize {
+func (gi *gramIndex) size(size int) *gramSize { return &gi.sizes[sizeSlot(size)] }
+
+// sizeSlot returns the index of a gram size in gramSizes.
+func sizeSlot(size int) int {
 	for si, s := range gramSizes {
 		if s == size {
-			return &gi.sizes[si]
+			return si
 		}
 	}
-	return nil
+	panic("native: no gram size " + strconv.Itoa(size))
 }
 
 // bytes returns the memory the index holds.
@@ -411,7 +409,7 @@ func loadGram(s string, i, size int) uint64 {
 // folded returns the canonical fold of s in the Matcher's buffer.
 func (m *Matcher) folded(s string) string {
 	m.buf = foldInto(m.buf[:0], s, false)
-	return unsafe.String(unsafe.SliceData(m.buf), len(m.buf))
+	return unsafeString(m.buf)
 }
 
 // slidePairs finds the literals of a substring index in s, one position at a

@@ -5,7 +5,6 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
-	"unsafe"
 
 	"github.com/sigc-dev/sigc/ir"
 )
@@ -57,10 +56,9 @@ type shortAtom struct {
 	post []int32
 }
 
-// acPat is one literal of a gram index: its anchoring and postings.
+// acPat is one literal of a gram index: its postings (gramRef carries
+// its length and anchoring).
 type acPat struct {
-	kind atomKind
-	n    int32 // length in bytes
 	post []int32
 }
 
@@ -153,7 +151,7 @@ func buildIndex(clauses [][]clause, words int, all, subset []uint64) *index {
 				if !ok {
 					id = len(fb.list[slot])
 					fb.pats[k] = id
-					fb.list[slot] = append(fb.list[slot], acPat{kind: a.kind, n: int32(len(a.lit))})
+					fb.list[slot] = append(fb.list[slot], acPat{})
 					fb.lits[slot] = append(fb.lits[slot], a.lit)
 				}
 				fb.list[slot][id].post = add(fb.list[slot][id].post, p)
@@ -261,31 +259,9 @@ func (m *Matcher) filter(ev Event, rt *routing) {
 	}
 }
 
-// scanAll scans every value of ev for the keyword atoms of f; a Flat is
-// read in place rather than copied out field by field through At.
+// scanAll scans every value of ev for the keyword atoms of f, value by
+// value (scanKeywords searches a packed Flat's text at once).
 func (m *Matcher) scanAll(f *fieldIndex, ev Event) {
-	if fl, ok := ev.(*Flat); ok {
-		if gi := f.onlySkip(); gi != nil {
-			// The common keyword index (a few long literals) without the
-			// calls scanValue makes per value.
-			for i := range fl.fields {
-				if v := &fl.fields[i].Value; v.Kind == KindString || v.Kind == KindNumber || v.Kind == KindBool {
-					s := v.Str
-					if !isASCII(s) {
-						s = m.folded(s)
-					}
-					m.skipScan(gi, s)
-				} else {
-					m.scanValue(f, *v)
-				}
-			}
-			return
-		}
-		for i := range fl.fields {
-			m.scanValue(f, fl.fields[i].Value)
-		}
-		return
-	}
 	for i, n := 0, ev.Len(); i < n; i++ {
 		_, v := ev.At(i)
 		m.scanValue(f, v)
@@ -379,7 +355,7 @@ func (m *Matcher) scanString(f *fieldIndex, s string) {
 	if short || (f.exact != nil && len(s) <= f.maxExact) {
 		ascii := isASCII(s)
 		m.buf = foldInto(m.buf[:0], s, ascii)
-		fs := unsafe.String(unsafe.SliceData(m.buf), len(m.buf))
+		fs := unsafeString(m.buf)
 		if post, ok := f.exact[fs]; ok {
 			m.post(post)
 		}
