@@ -490,3 +490,99 @@ func collectNeeds(re *syntax.Regexp, lits *[]string) {
 		flush()
 	}
 }
+
+// Vetoes. A rule without clauses (`not Image|endswith: '.exe' and not
+// ...`, a rule made of filters) is evaluated on every event of its
+// bucket, and most evaluations fail on the first filter. A veto is an
+// atom that is sufficient for one of the rule's negated terms: when the
+// event satisfies it the rule cannot match, and is not evaluated. Vetoes
+// are filed like clauses, under posting slot vetoSlot, and a vetoed
+// candidate is dropped.
+//
+// Why only exact atoms, and only for rules without clauses: a veto must
+// never drop a rule that matches, so each atom must imply the term it
+// stands for, which rules out truncated literals, globs, regexes, cased
+// patterns and keywords (whose search over the event's whole text may
+// hit across two values). A rule with clauses is evaluated only when
+// they hit, which is rare already; its vetoes would only add literals
+// to scan.
+
+// vetoSlot is the posting slot of vetoes.
+const vetoSlot = maxSlots
+
+// maxVetoAtoms bounds a rule's vetoes; a rule that lists hundreds of
+// filtered values is usually vetoed by its few common ones anyway.
+const maxVetoAtoms = 64
+
+// fileList returns the clauses to file for a rule: cs by slot, then the
+// vetoes, in slot vetoSlot, when the rule has any.
+func fileList(cs []clause, veto clause) []clause {
+	if len(veto) == 0 {
+		return cs
+	}
+	out := make([]clause, vetoSlot+1)
+	copy(out, cs)
+	out[vetoSlot] = veto
+	return out
+}
+
+// ruleVetoes returns atoms any of which makes r false.
+func (pk *picker) ruleVetoes(r *ir.Rule) clause {
+	if len(r.Queries) != 1 {
+		// A condition list is false only when every query is.
+		return nil
+	}
+	var out clause
+	var walk func(e ir.Expr)
+	walk = func(e ir.Expr) {
+		switch n := e.(type) {
+		case *ir.And:
+			for _, t := range n.Terms {
+				walk(t)
+			}
+		case *ir.Not:
+			out = append(out, pk.sufficient(n.X)...)
+		}
+	}
+	walk(r.Queries[0].Expr)
+	if len(out) > maxVetoAtoms {
+		// The shortest literals first: they hold in the most events.
+		sort.SliceStable(out, func(a, b int) bool { return len(out[a].lit) < len(out[b].lit) })
+		out = out[:maxVetoAtoms]
+	}
+	return out
+}
+
+// sufficient returns atoms each of which implies e: those of a match
+// that is one literal test, and of any terms of an or.
+func (pk *picker) sufficient(e ir.Expr) clause {
+	switch n := e.(type) {
+	case *ir.Or:
+		var out clause
+		for _, t := range n.Terms {
+			out = append(out, pk.sufficient(t)...)
+		}
+		return out
+	case *ir.Match:
+		if n.Field == "" || pk.routed[n.Field] || n.Op != ir.OpEq || n.Cased || n.Part != ir.PartNone {
+			return nil
+		}
+		v, ok := n.Value.(ir.String)
+		if !ok || v.Pattern.HasPlaceholders() {
+			return nil
+		}
+		a, ok := patternAtom(n.Field, v.Pattern)
+		if !ok || !a.usable() {
+			return nil
+		}
+		// patternAtom keeps whole literals for these shapes unless it
+		// truncates them; a glob's atom is one run of it.
+		switch shape, lit := v.Pattern.Classify(); shape {
+		case ir.ShapeExact, ir.ShapePrefix, ir.ShapeSuffix, ir.ShapeContains:
+			if a.lit == foldString(lit) {
+				return clause{a}
+			}
+		}
+	}
+	return nil
+}

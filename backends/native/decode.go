@@ -89,7 +89,7 @@ func (d *Decoder) Decode(data []byte, format Format, ev *Flat) error {
 	}
 	d.path = d.path[:0]
 	d.object(ev, o)
-	ev.packed = true
+	ev.pack()
 	return nil
 }
 
@@ -244,6 +244,13 @@ func (d *Decoder) name2(ev *Flat, nm []byte) name {
 		d.names[s] = n
 	}
 	return n
+}
+
+// pack marks the event packed, when every scalar's text was interned
+// into its arena, and notes whether that text is all ASCII.
+func (f *Flat) pack() {
+	f.packed = true
+	f.ascii = isASCII(unsafeString(f.arena))
 }
 
 // intern copies b into the event's arena and returns it as a string. The

@@ -113,6 +113,10 @@ type Flat struct {
 	// (the Decoder and cloneFlat intern all of them), so a keyword search
 	// may read the arena as a whole; Set clears it.
 	packed bool
+	// ascii reports, for a packed event, that its arena is all ASCII, so
+	// that every scalar's text is: the decoder finds out while the bytes
+	// are in cache, and matching skips its per-value checks.
+	ascii bool
 }
 
 // unsafeString views b as a string without copying; b must not change
@@ -127,7 +131,7 @@ func (f *Flat) Reset() {
 	f.fields = f.fields[:0]
 	clear(f.index)
 	f.arena = f.arena[:0]
-	f.packed = false
+	f.packed, f.ascii = false, false
 }
 
 // Len implements Event.
@@ -161,7 +165,7 @@ func (f *Flat) Lookup(name string) (Value, bool) { return f.Get(NewKey(name)) }
 // Set adds a field, or adds v to an existing field of the same name, which
 // then holds an array of both (any-element semantics).
 func (f *Flat) Set(name string, v Value) {
-	f.packed = false
+	f.packed, f.ascii = false, false
 	f.setHashed(name, maphash.String(seed, name), v)
 }
 

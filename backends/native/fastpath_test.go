@@ -88,6 +88,48 @@ func TestKeywordEventText(t *testing.T) {
 	}
 }
 
+// TestASCIIEvent checks the decoder's note that an event is all ASCII,
+// which lets the matcher skip its per-value checks, and that matching
+// folds non-ASCII events all the same (the Kelvin sign folds to k).
+func TestASCIIEvent(t *testing.T) {
+	rules := []*ir.Rule{
+		rule("kw", str("", "*sekurlsa::*")),
+		rule("field", str("A", "*kerberos::ptt*")),
+		rule("suffix", str("A", `*\calc.exe`)),
+		rule("wide", str("A", "*рowershell*")),
+	}
+	rs, _ := NewRuleSet(rules)
+	plain, _ := NewRuleSet(rules, WithoutPrefilter())
+	for _, tc := range []struct {
+		js    string
+		ascii bool
+	}{
+		{`{"A":"x sekurlsa::y"}`, true},
+		{`{"A":"KERBEROS::PTT","B":1}`, true},
+		{`{"A":"\u212aerberos::ptt"}`, false},
+		{`{"A":"c:\\x\\CALC.EXE","B":"é"}`, false},
+		{`{"A":"run РOWERSHELL"}`, false},
+		{`{"A":"SE\u212aURLSA::"}`, false},
+	} {
+		ev := event(t, tc.js)
+		if ev.ascii != tc.ascii {
+			t.Errorf("%s: ascii = %v, want %v", tc.js, ev.ascii, tc.ascii)
+		}
+		got, want := titles(rs.Match(ev, nil)), titles(plain.Match(ev, nil))
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: matched %q, want %q", tc.js, got, want)
+		}
+		if len(want) == 0 {
+			t.Errorf("%s: matched nothing: the case proves little", tc.js)
+		}
+	}
+	ev := event(t, `{"A":"x"}`)
+	ev.Set("B", String("é"))
+	if ev.ascii {
+		t.Error("Set left the event marked ASCII")
+	}
+}
+
 // TestContainsSet checks the one-pass search of a contains list against
 // the needles one by one: case, position, overlaps, non-ASCII values and
 // needles that share their first two bytes.

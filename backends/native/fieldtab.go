@@ -85,7 +85,7 @@ func (m *Matcher) filterFlat(fl *Flat, rt *routing) {
 func (m *Matcher) scanKeywords(f *fieldIndex, fl *Flat) {
 	if gi := f.onlySkip(); gi != nil && fl.packed {
 		s := unsafeString(fl.arena)
-		if !isASCII(s) {
+		if !m.isASCII(s) {
 			s = m.folded(s)
 		}
 		m.skipScan(gi, s)

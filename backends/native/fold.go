@@ -24,6 +24,10 @@ func foldString(s string) string { return sigrt.FoldString(s) }
 
 func isASCII(s string) bool { return sigrt.IsASCII(s) }
 
+// isASCII is isASCII, answered without reading s when the event being
+// filtered is known to be all ASCII.
+func (m *Matcher) isASCII(s string) bool { return m.ascii || isASCII(s) }
+
 func asciiEqualFoldAt(s, lit string) bool { return sigrt.ASCIIEqualFoldAt(s, lit) }
 
 func containsFoldSlow(s, lit string) bool { return sigrt.ContainsFoldSlow(s, lit) }

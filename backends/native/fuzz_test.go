@@ -42,6 +42,7 @@ func prefilterRules() []*ir.Rule {
 		rule("regex-needs", re("A", `net\s+user\s+`, "")),
 		rule("glob-need", str("A", `* -e* jab*`)),
 		rule("two-slots", and(str("A", `*\calc.exe`), str("B", "*x1y2*"))),
+		rule("vetoed", and(not(or(str("A", `*.exe`), str("A", "System"), str("B", "*ab*"))), not(contains("A", `\`)))),
 	}
 }
 

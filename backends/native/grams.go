@@ -334,14 +334,14 @@ func (m *Matcher) scanGrams(gi *gramIndex, s string) {
 		// extra rule evaluation, and a value with a non-ASCII byte is
 		// scanned again folded rune by rune.
 		if gi.skip != nil {
-			if !isASCII(s) {
+			if !m.isASCII(s) {
 				s = m.folded(s)
 			}
 			m.skipScan(gi, s)
 			return
 		}
 		if gi.stride > 1 {
-			if !isASCII(s) {
+			if !m.isASCII(s) {
 				s = m.folded(s)
 			}
 			m.slideStrided(gi, s)
@@ -353,7 +353,7 @@ func (m *Matcher) scanGrams(gi *gramIndex, s string) {
 			}
 			return
 		}
-		if !isASCII(s) {
+		if !m.isASCII(s) {
 			s = m.folded(s)
 		}
 		m.slideAll(gi, s)
@@ -367,7 +367,7 @@ func (m *Matcher) scanGrams(gi *gramIndex, s string) {
 	} else if gi.anchor == atomSuffix && len(w) > maxAnchored {
 		w = w[len(w)-maxAnchored:]
 	}
-	if !isASCII(w) {
+	if !m.isASCII(w) {
 		s = m.folded(s)
 	}
 	for si, size := range gramSizes {

@@ -15,7 +15,8 @@ import (
 // hash lookup (whole values) and one automaton pass over that field alone
 // (prefixes, suffixes, substrings).
 
-// fieldIndex holds the atoms on one field. Postings are rule<<1 | slot.
+// fieldIndex holds the atoms on one field. Postings are rule<<2 | slot,
+// where slot vetoSlot marks a veto (see clause.go).
 type fieldIndex struct {
 	key Key
 	// any marks the keyword pseudo-field: every value of the event.
@@ -75,21 +76,26 @@ type index struct {
 }
 
 // pickClauses returns every rule's clauses (none for a rule evaluated
-// whenever routed), with routed fields left out.
-func pickClauses(rules []*ir.Rule, routed map[string]bool) [][]clause {
+// whenever routed), with routed fields left out, and the vetoes of the
+// rules without clauses.
+func pickClauses(rules []*ir.Rule, routed map[string]bool) (clauses [][]clause, vetoes []clause) {
 	pk := newPicker(rules, routed)
-	out := make([][]clause, len(rules))
+	clauses = make([][]clause, len(rules))
+	vetoes = make([]clause, len(rules))
 	for i, r := range rules {
-		out[i] = pk.ruleClauses(r)
+		clauses[i] = pk.ruleClauses(r)
+		if len(clauses[i]) == 0 {
+			vetoes[i] = pk.ruleVetoes(r)
+		}
 	}
-	return out
+	return clauses, vetoes
 }
 
-// buildIndex files the clauses of the rules in subset, a bitset over
-// clauses. free and always describe every rule, so that an index built
-// for the candidates of one routing bucket filters them exactly as the
-// whole index would.
-func buildIndex(clauses [][]clause, words int, all, subset []uint64) *index {
+// buildIndex files the clauses and vetoes of the rules in subset, a
+// bitset over rules. free and always describe every rule, so that an
+// index built for the candidates of one routing bucket filters them
+// exactly as the whole index would.
+func buildIndex(clauses [][]clause, vetoes []clause, words int, all, subset []uint64) *index {
 	idx := &index{}
 	for s := range idx.free {
 		idx.free[s] = append([]uint64(nil), all...)
@@ -119,8 +125,8 @@ func buildIndex(clauses [][]clause, words int, all, subset []uint64) *index {
 		if subset[i/64]&(1<<(i%64)) == 0 {
 			continue
 		}
-		for slot, c := range cs {
-			p := int32(i)<<1 | int32(slot)
+		for slot, c := range fileList(cs, vetoes[i]) {
+			p := posting(i, slot)
 			for _, a := range c {
 				fb := byField[a.field]
 				if fb == nil {
@@ -235,10 +241,13 @@ func clauseKey(c clause) string {
 // satisfies, reading only the fields of rt.idx that rt.fields lists.
 func (m *Matcher) filter(ev Event, rt *routing) {
 	idx := rt.idx
-	for s := range m.hit {
+	m.ascii = false
+	for s := range idx.free {
 		copy(m.hit[s], idx.free[s])
 	}
+	clear(m.hit[vetoSlot])
 	if fl, ok := ev.(*Flat); ok {
+		m.ascii = fl.packed && fl.ascii
 		m.filterFlat(fl, rt)
 	} else {
 		for _, fi := range rt.fields {
@@ -251,8 +260,8 @@ func (m *Matcher) filter(ev Event, rt *routing) {
 		}
 	}
 	for i := range m.cand {
-		w := m.cand[i]
-		for s := range m.hit {
+		w := m.cand[i] &^ m.hit[vetoSlot][i]
+		for s := range idx.free {
 			w &= m.hit[s][i]
 		}
 		m.cand[i] = w
@@ -353,7 +362,7 @@ func (m *Matcher) scanValue(f *fieldIndex, v Value) {
 func (m *Matcher) scanString(f *fieldIndex, s string) {
 	short := len(f.short) > 0
 	if short || (f.exact != nil && len(s) <= f.maxExact) {
-		ascii := isASCII(s)
+		ascii := m.isASCII(s)
 		m.buf = foldInto(m.buf[:0], s, ascii)
 		fs := unsafeString(m.buf)
 		if post, ok := f.exact[fs]; ok {
@@ -368,7 +377,7 @@ func (m *Matcher) scanString(f *fieldIndex, s string) {
 			m.scanGrams(gi, s)
 		}
 	}
-	if gi := f.grams[wideSlot]; gi != nil && !isASCII(s) {
+	if gi := f.grams[wideSlot]; gi != nil && !m.isASCII(s) {
 		m.scanGrams(gi, s)
 	}
 }
@@ -389,12 +398,17 @@ func foldInto(dst []byte, s string, ascii bool) []byte {
 	return dst
 }
 
+// posting is the posting of rule i in a slot: a clause slot, or
+// vetoSlot.
+func posting(i, slot int) int32 { return int32(i)<<2 | int32(slot) }
+
+// post marks the postings of a literal found in the event.
 func (m *Matcher) post(post []int32) {
 	if m.recording {
 		m.rec = append(m.rec, post)
 	}
 	for _, p := range post {
-		r := p >> 1
-		m.hit[p&1][r>>6] |= 1 << (r & 63)
+		r := p >> 2
+		m.hit[p&3][r>>6] |= 1 << (r & 63)
 	}
 }

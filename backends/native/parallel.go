@@ -253,7 +253,7 @@ func cloneFlat(f *Flat) *Flat {
 	for _, fl := range f.fields {
 		out.setHashed(out.intern([]byte(fl.Name)), fl.hash, cloneValue(fl.Value, out))
 	}
-	out.packed = true
+	out.pack()
 	return out
 }
 

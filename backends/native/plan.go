@@ -22,7 +22,8 @@ import (
 // conditions the field index files the rule under, derived with the
 // routed fields left out, as the rule would have them alone (a RuleSet
 // also weighs how many of its rules test each literal). A rule without
-// index clauses is evaluated on every event that routing lets through.
+// index clauses is evaluated on every event that routing lets through,
+// except those that satisfy one of its "veto" atoms.
 func (p *Program) Plan() string {
 	var w planWriter
 	r := p.rule
@@ -44,9 +45,13 @@ func (p *Program) Plan() string {
 		w.line(1, "route %s in {%s}", f, strings.Join(vals, ", "))
 		routed[f] = true
 	}
-	cs := newPicker([]*ir.Rule{r}, routed).ruleClauses(r)
+	pk := newPicker([]*ir.Rule{r}, routed)
+	cs := pk.ruleClauses(r)
 	if len(cs) == 0 {
 		w.line(1, "index: none (evaluated on every routed event)")
+		if v := pk.ruleVetoes(r); len(v) > 0 {
+			w.line(1, "veto: %s", clauseKey(v))
+		}
 	}
 	for i, c := range cs {
 		w.line(1, "index %d: %s", i, clauseKey(c))

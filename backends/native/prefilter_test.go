@@ -146,6 +146,82 @@ func TestClauses(t *testing.T) {
 	}
 }
 
+// TestVetoes checks the atoms that rule out a rule without clauses: only
+// whole literal tests under a negation, never one that merely a part of a
+// match implies.
+func TestVetoes(t *testing.T) {
+	tests := []struct {
+		name string
+		expr ir.Expr
+		want string // clauseKey of the vetoes; "never" = none
+	}{
+		{"negated suffix list", and(not(or(str("Image", `*.exe`), str("Image", `*.com`))), not(contains("Image", `\`))),
+			`Image suffix ".exe" | Image suffix ".com" | Image contains "\\"`},
+		{"exact and prefix", not(or(str("A", `System`), prefix("A", `C:\Program Files\`))), `A exact "system" | A prefix "c:\\program files\\"`},
+		{"and under not gives nothing", not(and(str("A", `*x*`), str("B", `*y*`))), "never"},
+		{"only negated terms veto", and(str("A", `x`), not(str("B", `*abc*`))), `B contains "abc"`},
+		{"glob is not sufficient", not(str("A", `*a*b*`)), "never"},
+		{"truncated literal is not sufficient", not(contains("A", `\AppData\Local\Temp\evil.exe`)), "never"},
+		{"cased is not sufficient", not(cased(str("A", `*abc*`))), "never"},
+		{"keyword is not sufficient", not(str("", `*abc*`)), "never"},
+		{"regex is not sufficient", not(re("A", `abc`, "")), "never"},
+		{"number is not indexed", not(num("A", 5)), "never"},
+		{"double negation gives nothing", not(not(str("A", `abc`))), "never"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := rule(tt.name, tt.expr)
+			if got := clauseKey(newPicker([]*ir.Rule{r}, nil).ruleVetoes(r)); got != tt.want {
+				t.Errorf("vetoes = %s, want %s", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestVetoedRules checks that vetoes drop evaluations and nothing else:
+// filter-only rules match exactly as without prefilters, and are not
+// candidates once an event satisfies a veto.
+func TestVetoedRules(t *testing.T) {
+	rules := []*ir.Rule{
+		rule("odd-extension", and(not(or(str("Image", `*.exe`), str("Image", `*.com`))), not(str("Image", `System`)))),
+		rule("no-path", not(contains("Image", `\`))),
+	}
+	fast, _ := NewRuleSet(rules)
+	plain, _ := NewRuleSet(rules, WithoutPrefilter())
+	m := fast.NewMatcher()
+	for _, tc := range []struct {
+		image string
+		cand  int // candidates left by the filter
+	}{
+		{`C:\Windows\cmd.EXE`, 0},
+		{`C:\x\evil.scr`, 1},
+		{`evil.scr`, 2},
+		{`SYSTEM`, 1},
+		{`Ｃ:\ｘ\ｅｖｉｌ.ＥＸＥ`, 1}, // fullwidth letters do not fold to ASCII
+	} {
+		ev := NewFlat(map[string]any{"Image": tc.image})
+		if got, want := titles(fast.Match(ev, nil)), titles(plain.Match(ev, nil)); !slices.Equal(got, want) {
+			t.Errorf("%s: prefiltered %v, plain %v", tc.image, got, want)
+		}
+		rt := m.routing(ev)
+		copy(m.cand, rt.cand)
+		m.filter(ev, rt)
+		if got := popcount(m.cand); got != tc.cand {
+			t.Errorf("%s: %d candidates after vetoes, want %d", tc.image, got, tc.cand)
+		}
+	}
+}
+
+// contains and prefix build a substring or prefix match of a literal
+// (no Sigma escapes to mind).
+func contains(field, lit string) *ir.Match {
+	return &ir.Match{P: at, Field: field, Op: ir.OpEq, Value: ir.String{Pattern: ir.Pattern{{Kind: ir.TokStar}, {Kind: ir.TokLit, Text: lit}, {Kind: ir.TokStar}}}}
+}
+
+func prefix(field, lit string) *ir.Match {
+	return &ir.Match{P: at, Field: field, Op: ir.OpEq, Value: ir.String{Pattern: ir.Pattern{{Kind: ir.TokLit, Text: lit}, {Kind: ir.TokStar}}}}
+}
+
 // TestPickerFrequency: a literal that many rules test scores lower, so a
 // rule is indexed by its rarer literal.
 func TestPickerFrequency(t *testing.T) {

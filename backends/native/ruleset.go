@@ -46,9 +46,11 @@ type RuleSet struct {
 	all    []uint64
 	routes []route
 	idx    *index // nil without prefilters
-	// clauses holds every rule's clauses, to build the index of a routing
-	// bucket (nil without the field index).
+	// clauses holds every rule's clauses, and vetoes the vetoes of the
+	// rules without any, to build the index of a routing bucket (nil
+	// without the field index).
 	clauses [][]clause
+	vetoes  []clause
 	// buckets caches, per combination of routing values, the candidates
 	// and an index of their clauses alone, shared by all Matchers.
 	bmu     sync.Mutex
@@ -166,8 +168,8 @@ func NewRuleSet(rules []*ir.Rule, opts ...Option) (*RuleSet, diag.List) {
 		p.demote(routed)
 	}
 	if !cfg.noIndex {
-		rs.clauses = pickClauses(kept, routed)
-		rs.idx = buildIndex(rs.clauses, rs.words, rs.all, rs.all)
+		rs.clauses, rs.vetoes = pickClauses(kept, routed)
+		rs.idx = buildIndex(rs.clauses, rs.vetoes, rs.words, rs.all, rs.all)
 	}
 	rs.buckets = map[string]*routing{}
 	rs.byCand = map[string]*index{}
@@ -305,8 +307,8 @@ func eqValue(m *ir.Match) (string, bool) {
 type Matcher struct {
 	rs   *RuleSet
 	cand []uint64
-	hit  [maxSlots][]uint64
-	buf  []byte // the folded value being looked up
+	hit  [maxSlots + 1][]uint64 // the last: vetoes
+	buf  []byte                 // the folded value being looked up
 	// stamp[i] == gen marks short literal i as already posted for the
 	// value being scanned.
 	stamp []uint32
@@ -324,6 +326,8 @@ type Matcher struct {
 	memo      *memo
 	rec       [][]int32
 	recording bool
+	// ascii says that the event being filtered is all ASCII (Flat.ascii).
+	ascii bool
 }
 
 // routing is the outcome of the routing filter for one combination of
@@ -455,7 +459,7 @@ func (m *Matcher) bucket(ev Event) *routing {
 		if own, ok := rs.byCand[ck]; ok {
 			idx = own
 		} else if len(rs.byCand) < maxBuckets {
-			idx = buildIndex(rs.clauses, rs.words, rs.all, r.cand)
+			idx = buildIndex(rs.clauses, rs.vetoes, rs.words, rs.all, r.cand)
 			rs.byCand[ck] = idx
 		}
 	}

@@ -113,7 +113,7 @@ func TestSkipScanLong(t *testing.T) {
 		}
 		gi := &gramIndex{skip: sk, lits: lits, pats: make([]acPat, len(lits))}
 		for i := range gi.pats {
-			gi.pats[i] = acPat{post: []int32{int32(i) << 1}}
+			gi.pats[i] = acPat{post: []int32{posting(i, 0)}}
 		}
 		m := &Matcher{}
 		m.hit[0] = make([]uint64, 1)
