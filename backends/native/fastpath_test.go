@@ -2,6 +2,7 @@ package native
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/sigc-dev/sigc/ir"
@@ -127,6 +128,34 @@ func TestASCIIEvent(t *testing.T) {
 	ev.Set("B", String("é"))
 	if ev.ascii {
 		t.Error("Set left the event marked ASCII")
+	}
+}
+
+// TestExactLengths checks that whole-value atoms are looked up only for
+// values that can fold to one of their lengths, folding included.
+func TestExactLengths(t *testing.T) {
+	long := strings.Repeat("x", 300)
+	rules := []*ir.Rule{
+		rule("key", str("A", "key")),
+		rule("long", str("A", long)),
+		rule("sub", str("A", "*abc*")),
+	}
+	rs, _ := NewRuleSet(rules)
+	for _, tc := range []struct {
+		val  string
+		want []string
+	}{
+		{"KEY", []string{"key"}},
+		{"\u212aey", []string{"key"}}, // the Kelvin sign folds to k: 5 bytes to 3
+		{"keys", nil},
+		{"xabcx", []string{"sub"}},
+		{strings.ToUpper(long), []string{"long"}},
+		{long + "x", nil},
+	} {
+		ev := event(t, `{"A":"`+tc.val+`"}`)
+		if got := titles(rs.Match(ev, nil)); !slices.Equal(got, tc.want) {
+			t.Errorf("%s: matched %q, want %q", tc.val, got, tc.want)
+		}
 	}
 }
 

@@ -28,6 +28,12 @@ type fieldIndex struct {
 	// maxExact bounds the length of a value that can fold to a key of
 	// exact: a folded rune is at most 4 times shorter than the original.
 	maxExact int
+	// exactLens marks the lengths (below 256) of the keys of exact, and
+	// longExact says some key is longer: an ASCII value folds to its own
+	// length, so one of any other length needs no lookup (a command line
+	// is rarely as long as any whole command line a rule names).
+	exactLens [4]uint64
+	longExact bool
 	// short holds literals too short for a gram index; byFirst lists
 	// them by their first (folded) byte, for one pass over the value.
 	short   []shortAtom
@@ -204,6 +210,11 @@ func buildIndex(clauses [][]clause, vetoes []clause, words int, all, subset []ui
 			fi.exact = fb.exact
 			for k := range fb.exact {
 				fi.maxExact = max(fi.maxExact, 4*len(k))
+				if len(k) < 256 {
+					fi.exactLens[len(k)>>6] |= 1 << (len(k) & 63)
+				} else {
+					fi.longExact = true
+				}
 			}
 		}
 		for k, lits := range fb.lits {
@@ -358,18 +369,37 @@ func (m *Matcher) scanValue(f *fieldIndex, v Value) {
 	}
 }
 
+// mayEqual reports whether a value of n bytes may fold to a key of
+// f.exact; ascii says the value is ASCII.
+func (f *fieldIndex) mayEqual(n int, ascii bool) bool {
+	switch {
+	case f.exact == nil || n > f.maxExact:
+		return false
+	case !ascii:
+		return true
+	case n >= 256:
+		return f.longExact
+	}
+	return f.exactLens[n>>6]&(1<<(n&63)) != 0
+}
+
 // scanString finds the atoms of f that the value s satisfies.
 func (m *Matcher) scanString(f *fieldIndex, s string) {
 	short := len(f.short) > 0
 	if short || (f.exact != nil && len(s) <= f.maxExact) {
 		ascii := m.isASCII(s)
-		m.buf = foldInto(m.buf[:0], s, ascii)
-		fs := unsafeString(m.buf)
-		if post, ok := f.exact[fs]; ok {
-			m.post(post)
-		}
-		if short {
-			m.scanShort(f, fs)
+		exact := f.mayEqual(len(s), ascii)
+		if short || exact {
+			m.buf = foldInto(m.buf[:0], s, ascii)
+			fs := unsafeString(m.buf)
+			if exact {
+				if post, ok := f.exact[fs]; ok {
+					m.post(post)
+				}
+			}
+			if short {
+				m.scanShort(f, fs)
+			}
 		}
 	}
 	for _, gi := range f.grams[:wideSlot] {
