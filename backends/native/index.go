@@ -82,17 +82,14 @@ type index struct {
 }
 
 // pickClauses returns every rule's clauses (none for a rule evaluated
-// whenever routed), with routed fields left out, and the vetoes of the
-// rules without clauses.
+// whenever routed), with routed fields left out, and its vetoes.
 func pickClauses(rules []*ir.Rule, routed map[string]bool) (clauses [][]clause, vetoes []clause) {
 	pk := newPicker(rules, routed)
 	clauses = make([][]clause, len(rules))
 	vetoes = make([]clause, len(rules))
 	for i, r := range rules {
 		clauses[i] = pk.ruleClauses(r)
-		if len(clauses[i]) == 0 {
-			vetoes[i] = pk.ruleVetoes(r)
-		}
+		vetoes[i] = pk.ruleVetoes(r)
 	}
 	return clauses, vetoes
 }
@@ -121,6 +118,53 @@ func buildIndex(clauses [][]clause, vetoes []clause, words int, all, subset []ui
 		}
 		return append(post, p)
 	}
+	// file adds posting p of rule i to atom a; with known, only when some
+	// earlier posting filed a already.
+	file := func(i int, a atom, p int32, known bool) {
+		fb := byField[a.field]
+		if fb == nil {
+			if known {
+				return
+			}
+			fb = &fieldBuild{rules: make([]uint64, words), exact: map[string][]int32{}, pats: map[atom]int{}}
+			byField[a.field] = fb
+		}
+		if a.kind == atomExact {
+			if _, ok := fb.exact[a.lit]; !ok && known {
+				return
+			}
+			fb.rules[i/64] |= 1 << (i % 64)
+			fb.exact[a.lit] = add(fb.exact[a.lit], p)
+			return
+		}
+		k := atom{kind: a.kind, lit: a.lit}
+		id, ok := fb.pats[k]
+		if !ok && known {
+			return
+		}
+		fb.rules[i/64] |= 1 << (i % 64)
+		if len(a.lit) < minLiteral {
+			if !ok {
+				id = len(fb.short)
+				fb.pats[k] = id
+				fb.short = append(fb.short, shortAtom{kind: a.kind, lit: a.lit})
+			}
+			fb.short[id].post = add(fb.short[id].post, p)
+			return
+		}
+		slot := int(a.kind)
+		if a.kind == atomContains && !isASCII(a.lit) {
+			slot = wideSlot
+		}
+		if !ok {
+			id = len(fb.list[slot])
+			fb.pats[k] = id
+			fb.list[slot] = append(fb.list[slot], acPat{})
+			fb.lits[slot] = append(fb.lits[slot], a.lit)
+		}
+		fb.list[slot][id].post = add(fb.list[slot][id].post, p)
+	}
+	in := func(i int) bool { return subset[i/64]&(1<<(i%64)) != 0 }
 	for i, cs := range clauses {
 		if len(cs) == 0 {
 			idx.always++
@@ -128,45 +172,27 @@ func buildIndex(clauses [][]clause, vetoes []clause, words int, all, subset []ui
 		for slot := range cs {
 			idx.free[slot][i/64] &^= 1 << (i % 64)
 		}
-		if subset[i/64]&(1<<(i%64)) == 0 {
+		if !in(i) {
 			continue
 		}
-		for slot, c := range fileList(cs, vetoes[i]) {
-			p := posting(i, slot)
+		for slot, c := range cs {
 			for _, a := range c {
-				fb := byField[a.field]
-				if fb == nil {
-					fb = &fieldBuild{rules: make([]uint64, words), exact: map[string][]int32{}, pats: map[atom]int{}}
-					byField[a.field] = fb
-				}
-				fb.rules[i/64] |= 1 << (i % 64)
-				if a.kind == atomExact {
-					fb.exact[a.lit] = add(fb.exact[a.lit], p)
-					continue
-				}
-				k := atom{kind: a.kind, lit: a.lit}
-				if len(a.lit) < minLiteral {
-					id, ok := fb.pats[k]
-					if !ok {
-						id = len(fb.short)
-						fb.pats[k] = id
-						fb.short = append(fb.short, shortAtom{kind: a.kind, lit: a.lit})
-					}
-					fb.short[id].post = add(fb.short[id].post, p)
-					continue
-				}
-				slot := int(a.kind)
-				if a.kind == atomContains && !isASCII(a.lit) {
-					slot = wideSlot
-				}
-				id, ok := fb.pats[k]
-				if !ok {
-					id = len(fb.list[slot])
-					fb.pats[k] = id
-					fb.list[slot] = append(fb.list[slot], acPat{})
-					fb.lits[slot] = append(fb.lits[slot], a.lit)
-				}
-				fb.list[slot][id].post = add(fb.list[slot][id].post, p)
+				file(i, a, posting(i, slot), false)
+			}
+		}
+		if len(cs) == 0 {
+			for _, a := range vetoes[i] {
+				file(i, a, posting(i, vetoSlot), false)
+			}
+		}
+	}
+	// A rule with clauses is a candidate only when they hit, so its
+	// vetoes ride along on literals the index searches anyway: each costs
+	// a posting, never a literal to search.
+	for i, cs := range clauses {
+		if in(i) && len(cs) > 0 {
+			for _, a := range vetoes[i] {
+				file(i, a, posting(i, vetoSlot), true)
 			}
 		}
 	}

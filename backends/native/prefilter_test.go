@@ -185,15 +185,27 @@ func TestVetoedRules(t *testing.T) {
 	rules := []*ir.Rule{
 		rule("odd-extension", and(not(or(str("Image", `*.exe`), str("Image", `*.com`))), not(str("Image", `System`)))),
 		rule("no-path", not(contains("Image", `\`))),
+		// A rule with a clause is vetoed by a literal another rule's
+		// clause has the index search anyway (system32), never by one
+		// that only it names (syswow64).
+		rule("svchost-elsewhere", and(str("Image", `*\svchost.exe`),
+			not(or(prefix("Image", `C:\Windows\System32\`), prefix("Image", `C:\Windows\SysWOW64\`))))),
+		rule("in-system32", prefix("Image", `C:\Windows\System32\`)),
 	}
 	fast, _ := NewRuleSet(rules)
 	plain, _ := NewRuleSet(rules, WithoutPrefilter())
+	if n := len(fast.vetoes[2]); n != 2 {
+		t.Fatalf("svchost-elsewhere has %d vetoes, want 2", n)
+	}
 	m := fast.NewMatcher()
 	for _, tc := range []struct {
 		image string
 		cand  int // candidates left by the filter
 	}{
 		{`C:\Windows\cmd.EXE`, 0},
+		{`C:\Windows\System32\svchost.exe`, 1},
+		{`C:\Windows\SysWOW64\svchost.exe`, 1},
+		{`C:\x\svchost.exe`, 1},
 		{`C:\x\evil.scr`, 1},
 		{`evil.scr`, 2},
 		{`SYSTEM`, 1},
