@@ -151,7 +151,16 @@ func (pk *picker) ruleClauses(r *ir.Rule) []clause {
 		return nil
 	}
 	if len(r.Queries) == 1 {
-		return pk.best(pk.clausesOf(r.Queries[0].Expr), maxSlots)
+		cs := pk.best(pk.clausesOf(r.Queries[0].Expr), maxSlots)
+		// A second clause with a literal of a byte or two ("-c", ">",
+		// "/s" behind Image|endswith: '\curl.exe') holds in most values
+		// of its field, so it rarely spares the evaluation the first
+		// clause lets through, and it keeps the field's per-byte search
+		// for short literals running on every event.
+		for len(cs) > 1 && pk.hasShort(cs[len(cs)-1]) {
+			cs = cs[:len(cs)-1]
+		}
+		return cs
 	}
 	// A condition list matches when any query does: one clause, the union
 	// of each query's best.
@@ -185,6 +194,17 @@ func (pk *picker) best(cs []clause, n int) []clause {
 func (pk *picker) futile(c clause) bool {
 	for _, a := range c {
 		if a.kind == atomContains && len(a.lit) == 1 && commonByte(a.lit[0]) {
+			return true
+		}
+	}
+	return false
+}
+
+// hasShort reports whether one of c's alternatives is a prefix, suffix or
+// substring shorter than minLiteral.
+func (pk *picker) hasShort(c clause) bool {
+	for _, a := range c {
+		if a.kind != atomExact && len(a.lit) < minLiteral {
 			return true
 		}
 	}

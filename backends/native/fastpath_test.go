@@ -98,6 +98,7 @@ func TestASCIIEvent(t *testing.T) {
 		rule("field", str("A", "*kerberos::ptt*")),
 		rule("suffix", str("A", `*\calc.exe`)),
 		rule("wide", str("A", "*рowershell*")),
+		rule("look-alike", str("A", "*А*")), // Cyrillic A: a short literal
 	}
 	rs, _ := NewRuleSet(rules)
 	plain, _ := NewRuleSet(rules, WithoutPrefilter())
@@ -111,6 +112,7 @@ func TestASCIIEvent(t *testing.T) {
 		{`{"A":"c:\\x\\CALC.EXE","B":"é"}`, false},
 		{`{"A":"run РOWERSHELL"}`, false},
 		{`{"A":"SE\u212aURLSA::"}`, false},
+		{`{"A":"cАt"}`, false},
 	} {
 		ev := event(t, tc.js)
 		if ev.ascii != tc.ascii {

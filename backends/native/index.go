@@ -44,8 +44,11 @@ type fieldIndex struct {
 	// and one of the byte pairs that are two-byte ones (short2), and only
 	// on a hit reading byFirst, which lists substrings alone.
 	shortAnch []int32
-	short1    [4]uint64
-	short2    *[1 << 10]uint64
+	// asciiShort says some short literal is ASCII; when none is, ASCII
+	// values skip the short search.
+	asciiShort bool
+	short1     [4]uint64
+	short2     *[1 << 10]uint64
 	// byPair lists the substrings of two or more bytes by their first
 	// two; byFirst then holds the one-byte ones alone.
 	byPair map[uint16][]int32
@@ -213,6 +216,7 @@ func buildIndex(clauses [][]clause, vetoes []clause, words int, all, subset []ui
 		if len(fb.short) > 0 {
 			fi.byFirst = new([256][]int32)
 			for i, a := range fb.short {
+				fi.asciiShort = fi.asciiShort || isASCII(a.lit)
 				switch {
 				case a.kind != atomContains:
 					fi.shortAnch = append(fi.shortAnch, int32(i))
@@ -411,10 +415,12 @@ func (f *fieldIndex) mayEqual(n int, ascii bool) bool {
 
 // scanString finds the atoms of f that the value s satisfies.
 func (m *Matcher) scanString(f *fieldIndex, s string) {
-	short := len(f.short) > 0
-	if short || (f.exact != nil && len(s) <= f.maxExact) {
+	if len(f.short) > 0 || (f.exact != nil && len(s) <= f.maxExact) {
 		ascii := m.isASCII(s)
 		exact := f.mayEqual(len(s), ascii)
+		// An ASCII value holds none of the non-ASCII short literals
+		// (look-alike letters of homoglyph rules).
+		short := len(f.short) > 0 && (!ascii || f.asciiShort)
 		if short || exact {
 			m.buf = foldInto(m.buf[:0], s, ascii)
 			fs := unsafeString(m.buf)
