@@ -49,6 +49,35 @@ func TestMemo(t *testing.T) {
 	}
 }
 
+// TestMemoCollision: values whose hash samples agree (they differ only in
+// bytes the hash does not read) are told apart by the byte-for-byte
+// comparison, however often each is seen.
+func TestMemoCollision(t *testing.T) {
+	base := []byte(strings.Repeat("a", 40))
+	with := func(mid string) string {
+		b := append([]byte(nil), base...)
+		copy(b[18:], mid)
+		return string(b)
+	}
+	hit, miss := with("xy"), with("pq")
+	rules := []*ir.Rule{rule("axy", str("A", "*axy*"))}
+	rs, _ := NewRuleSet(rules)
+	m := rs.NewMatcher()
+	f := &rs.idx.fields[0]
+	if memoHash(f, hit) != memoHash(f, miss) {
+		t.Fatal("the test values do not collide: pick bytes the hash does not sample")
+	}
+	for round := range 6 {
+		for _, s := range []string{hit, hit, miss, miss, hit, miss} {
+			ev := NewFlat(map[string]any{"A": s})
+			got := titles(m.Match(ev, nil))
+			if want := strings.Contains(s, "axy"); (len(got) == 1) != want {
+				t.Fatalf("round %d, %s: matched %q, want a match: %v", round, s, got, want)
+			}
+		}
+	}
+}
+
 // TestKeywordEventText checks the keyword search over a decoded event's
 // text at once: numbers match by their canonical text (which the raw JSON
 // may not spell), booleans by true/false, and a literal only across two

@@ -1,9 +1,6 @@
 package native
 
-import (
-	"hash/maphash"
-	"unsafe"
-)
+import "unsafe"
 
 // memo remembers, per Matcher, which postings the scan of a field value
 // produced, so that a value seen again is answered without scanning.
@@ -58,9 +55,43 @@ func newMemo() *memo {
 	return mo
 }
 
-// memoHash hashes a value for field index f.
+// memoHash hashes a value for field index f from its length and a sample
+// of its bytes: its first and last eight, and eight at each quarter.
+//
+// Why a sample: a memo probe then costs a few loads instead of a pass
+// over the value (a third of the probe's cost with a full hash), and a
+// collision only costs a byte-for-byte comparison that fails, or a value
+// remembered on its first sighting; the answer is exact either way.
 func memoHash(f *fieldIndex, s string) uint64 {
-	return maphash.String(seed, s) ^ uint64(uintptr(unsafe.Pointer(f)))*0x9E3779B97F4A7C15
+	n := len(s)
+	h := uint64(n)*0x9E3779B97F4A7C15 ^ uint64(uintptr(unsafe.Pointer(f)))
+	p := unsafe.Pointer(unsafe.StringData(s))
+	if n < 8 {
+		var w uint64
+		for i := 0; i < n; i++ {
+			w = w<<8 | uint64(s[i])
+		}
+		return mix64(h ^ w)
+	}
+	// Independent products, so that the loads and multiplications
+	// overlap; one finalizer mixes them.
+	h ^= *(*uint64)(p) * 0xBF58476D1CE4E5B9
+	h ^= *(*uint64)(unsafe.Add(p, n-8)) * 0x94D049BB133111EB
+	if n > 16 {
+		h ^= *(*uint64)(unsafe.Add(p, n/4)) * 0xD6E8FEB86659FD93
+		h ^= *(*uint64)(unsafe.Add(p, n/2)) * 0xA0761D6478BD642F
+		h ^= *(*uint64)(unsafe.Add(p, 3*n/4-8)) * 0xE7037ED1A0B428DB
+	}
+	return mix64(h)
+}
+
+// mix64 is a 64-bit finalizer (from SplitMix64).
+func mix64(h uint64) uint64 {
+	h ^= h >> 30
+	h *= 0xBF58476D1CE4E5B9
+	h ^= h >> 27
+	h *= 0x94D049BB133111EB
+	return h ^ h>>31
 }
 
 // scanMemo is scanString with the memo: it replays a remembered answer,
