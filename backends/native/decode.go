@@ -275,10 +275,11 @@ func (f *Flat) setHashed(name string, h uint64, v Value) {
 	for ; f.index[i] != 0; i = (i + 1) & mask {
 		fl := &f.fields[f.index[i]-1]
 		if fl.hash == h && fl.Name == name {
-			fl.Value = merge(fl.Value, v)
+			f.store(fl, merge(f.value(fl), v))
 			return
 		}
 	}
-	f.fields = append(f.fields, Field{Name: name, Value: v, hash: h})
+	f.fields = append(f.fields, field{Name: name, hash: h})
+	f.store(&f.fields[len(f.fields)-1], v)
 	f.index[i] = int32(len(f.fields))
 }

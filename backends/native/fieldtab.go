@@ -72,7 +72,7 @@ func (m *Matcher) filterFlat(fl *Flat, rt *routing) {
 	for i := range fl.fields {
 		f := &fl.fields[i]
 		if fi := rt.tab.find(f.hash, f.Name); fi >= 0 {
-			m.scanValue(&idx.fields[fi], f.Value)
+			m.scanValue(&idx.fields[fi], fl.value(f))
 		}
 	}
 }

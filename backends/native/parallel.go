@@ -250,8 +250,9 @@ func format(f Format) Format {
 // cloneFlat copies an event out of a reader's reused buffers.
 func cloneFlat(f *Flat) *Flat {
 	out := &Flat{}
-	for _, fl := range f.fields {
-		out.setHashed(out.intern([]byte(fl.Name)), fl.hash, cloneValue(fl.Value, out))
+	for i := range f.fields {
+		fl := &f.fields[i]
+		out.setHashed(out.intern([]byte(fl.Name)), fl.hash, cloneValue(f.value(fl), out))
 	}
 	out.pack()
 	return out
