@@ -1,6 +1,7 @@
 package native
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -12,15 +13,21 @@ import (
 // and changes no result: the same values recur in two fields whose rules
 // differ, often enough to be remembered, interleaved with other values.
 func TestMemo(t *testing.T) {
-	rules := []*ir.Rule{
+	rules := append(memoFiller("A", "B"),
 		rule("a-calc", str("A", `*\calc.exe`)),
 		rule("b-calc", and(str("B", `*\calc.exe`), str("C", "*x*"))),
 		rule("a-cmd", str("A", `*\cmd.exe`)),
-	}
+	)
 	rs, _ := NewRuleSet(rules)
 	m := rs.NewMatcher()
 	if m.memo == nil {
 		t.Fatal("matcher has no memo")
+	}
+	for _, f := range rs.idx.fields {
+		// A and B have many substrings; C's one is scanned directly.
+		if want := f.key.Name != "C"; f.memo != want {
+			t.Errorf("field %s: memo = %v, want %v", f.key.Name, f.memo, want)
+		}
 	}
 	tests := []struct {
 		js   string
@@ -49,6 +56,19 @@ func TestMemo(t *testing.T) {
 	}
 }
 
+// memoFiller returns rules that give each field memoLits substrings,
+// which matches nothing in the tests, so that the field's values go
+// through the memo.
+func memoFiller(fields ...string) []*ir.Rule {
+	var out []*ir.Rule
+	for _, f := range fields {
+		for i := range memoLits {
+			out = append(out, rule(fmt.Sprintf("filler-%s-%d", f, i), str(f, fmt.Sprintf("*zq%03djv*", i))))
+		}
+	}
+	return out
+}
+
 // TestMemoCollision: values whose hash samples agree (they differ only in
 // bytes the hash does not read) are told apart by the byte-for-byte
 // comparison, however often each is seen.
@@ -60,10 +80,13 @@ func TestMemoCollision(t *testing.T) {
 		return string(b)
 	}
 	hit, miss := with("xy"), with("pq")
-	rules := []*ir.Rule{rule("axy", str("A", "*axy*"))}
+	rules := append(memoFiller("A"), rule("axy", str("A", "*axy*")))
 	rs, _ := NewRuleSet(rules)
 	m := rs.NewMatcher()
 	f := &rs.idx.fields[0]
+	if !f.memo {
+		t.Fatal("field A does not go through the memo")
+	}
 	if memoHash(f, hit) != memoHash(f, miss) {
 		t.Fatal("the test values do not collide: pick bytes the hash does not sample")
 	}
@@ -71,7 +94,7 @@ func TestMemoCollision(t *testing.T) {
 		for _, s := range []string{hit, hit, miss, miss, hit, miss} {
 			ev := NewFlat(map[string]any{"A": s})
 			got := titles(m.Match(ev, nil))
-			if want := strings.Contains(s, "axy"); (len(got) == 1) != want {
+			if want := strings.Contains(s, "axy"); slices.Equal(got, []string{"axy"}) != want {
 				t.Fatalf("round %d, %s: matched %q, want a match: %v", round, s, got, want)
 			}
 		}

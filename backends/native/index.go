@@ -47,8 +47,11 @@ type fieldIndex struct {
 	// asciiShort says some short literal is ASCII; when none is, ASCII
 	// values skip the short search.
 	asciiShort bool
-	short1     [4]uint64
-	short2     *[1 << 10]uint64
+	// memo says values are looked up in the Matcher's memo first
+	// (worthMemo).
+	memo   bool
+	short1 [4]uint64
+	short2 *[1 << 10]uint64
 	// byPair lists the substrings of two or more bytes by their first
 	// two; byFirst then holds the one-byte ones alone.
 	byPair map[uint16][]int32
@@ -253,6 +256,7 @@ func buildIndex(clauses [][]clause, vetoes []clause, words int, all, subset []ui
 				fi.grams[k] = newGramIndex(kind, lits, fb.list[k], count)
 			}
 		}
+		fi.memo = fi.worthMemo()
 		idx.fields = append(idx.fields, fi)
 	}
 	return idx
@@ -387,7 +391,7 @@ func intersects(a, b []uint64) bool {
 func (m *Matcher) scanValue(f *fieldIndex, v Value) {
 	switch v.Kind {
 	case KindString, KindNumber, KindBool:
-		if m.memo != nil && len(v.Str) <= maxMemo {
+		if m.memo != nil && len(v.Str) <= maxMemo && f.memo {
 			m.scanMemo(f, v.Str)
 		} else {
 			m.scanString(f, v.Str)
@@ -397,6 +401,26 @@ func (m *Matcher) scanValue(f *fieldIndex, v Value) {
 			m.scanValue(f, v.Elems[i])
 		}
 	}
+}
+
+// memoLits is the fewest literals a field's prefixes, suffixes and
+// substrings must number for its values to go through the memo.
+//
+// Why: a memo probe reads two cache lines that are rarely warm (the
+// entry, the key), while a field with only whole values is answered by
+// one hash lookup (often skipped by its length), and a few literals by a
+// scan of a few nanoseconds; the memo pays where a scan is long.
+const memoLits = 64
+
+// worthMemo reports whether a scan of f costs enough to remember.
+func (f *fieldIndex) worthMemo() bool {
+	n := len(f.short)
+	for _, gi := range f.grams {
+		if gi != nil {
+			n += len(gi.lits)
+		}
+	}
+	return n >= memoLits
 }
 
 // mayEqual reports whether a value of n bytes may fold to a key of
