@@ -28,14 +28,18 @@ import (
 //     combination of routing values (a bucket: Sysmon EventID 1, …) gets
 //     an index of its candidates' clauses alone, built on its first
 //     event, so an event only searches the literals of rules that apply
-//     to its channel and EventID.
+//     to its channel and EventID. The same index finds vetoes: a whole
+//     literal test under a rule's negation (`not Image|endswith: '.exe'`)
+//     that the event passes rules the rule out (clause.go).
 //
 // A decoded event (a Flat) is read in its own order: its memory is loaded
 // up front (Flat.prefetch), keyword literals are searched in all of its
 // text at once, and its fields are walked front to back, each looked up
 // in a small table of the bucket's indexed fields (fieldtab.go). A
-// Matcher remembers the postings of values it has scanned before (memo.go),
-// since most values of an event stream recur.
+// Matcher remembers the postings of values it has scanned before (memo.go)
+// in fields with many literals, since most values of an event stream
+// recur; the decoder notes whether an event is all ASCII, which spares
+// the per-value checks that decide how to fold.
 //
 // Both filters are conservative: they never drop a rule that could match.
 // A RuleSet is immutable and safe for concurrent use; per-goroutine
