@@ -3,6 +3,7 @@ package native
 import (
 	"bytes"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/sigc-dev/sigc/ir"
@@ -147,6 +148,13 @@ func TestReaderShapes(t *testing.T) {
 		{"bad line", "{\"a\":1}\nnope\n{\"a\":2}\n", 1, 2},
 		{"bad json", "{\"a\":1}\n{\"a\":}\n", 1, 2},
 		{"truncated", "{\"a\":1}\n{\"a\":", 1, 2},
+		// Strings hold braces, escaped quotes and backslashes, escaped
+		// backslashes right before the closing quote, and many escapes.
+		{"string contents", `{"a":"{[\"}]\\","b":"c:\\x\\y\\"}` + "\n" + `{"a":"\\\"}{"}` + "\n" +
+			`{"a":"` + strings.Repeat(`\\`, 500) + `"}` + "\n", 3, 0},
+		// An escaped quote at a line's end leaves the string open: the
+		// document runs on to the next line.
+		{"escaped quote at a line's end", "{\"a\":\"x\\\"\n}\"}\n", 1, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

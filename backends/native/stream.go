@@ -134,17 +134,31 @@ func (rd *Reader) splitJSON(br *bufio.Reader, fn func(doc []byte, line int) erro
 			if len(buf)+len(chunk) > limit {
 				return rd.fail(&DecodeError{Line: start, Err: fmt.Errorf("event larger than %d bytes", limit)})
 			}
-			i := 0
+			i, quote := 0, -1
 			for ; i < len(chunk) && depth > 0; i++ {
 				b := chunk[i]
 				switch {
 				case esc:
 					esc = false
 				case inStr:
-					if b == '\\' {
+					// Most of a document's bytes are string contents:
+					// jump to the string's next quote or backslash. The
+					// next quote is found once per stretch, so a string
+					// of many escapes is still read once.
+					if quote < i {
+						quote = len(chunk)
+						if q := bytes.IndexByte(chunk[i:], '"'); q >= 0 {
+							quote = i + q
+						}
+					}
+					if e := bytes.IndexByte(chunk[i:quote], '\\'); e >= 0 {
+						i += e
 						esc = true
-					} else if b == '"' {
+					} else if quote < len(chunk) {
+						i = quote
 						inStr = false
+					} else {
+						i = len(chunk) - 1
 					}
 				case b == '"':
 					inStr = true
