@@ -65,3 +65,24 @@ func TestMatchStreamAgrees(t *testing.T) {
 		}
 	}
 }
+
+// TestDecoderNames: names that share a slot of the Decoder's recent-name
+// cache (same length, ends and middle byte) keep their own values, event
+// after event, with one Decoder.
+func TestDecoderNames(t *testing.T) {
+	if recentSlot([]byte("axcd")) != recentSlot([]byte("aycd")) {
+		t.Fatal("the test names do not share a slot")
+	}
+	var d Decoder
+	for i := range 4 {
+		var ev Flat
+		if err := d.Decode([]byte(`{"axcd":"one","aycd":"two","":"none"}`), FormatJSON, &ev); err != nil {
+			t.Fatal(err)
+		}
+		for name, want := range map[string]string{"axcd": "one", "aycd": "two", "": "none"} {
+			if v, ok := ev.Lookup(name); !ok || v.Str != want {
+				t.Errorf("round %d: %q = %q, %v; want %q", i, name, v.Str, ok, want)
+			}
+		}
+	}
+}
