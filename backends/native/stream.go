@@ -3,9 +3,11 @@ package native
 import (
 	"bufio"
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
+	"math/bits"
 )
 
 // DecodeError reports an event that could not be decoded, with the 1-based
@@ -134,7 +136,7 @@ func (rd *Reader) splitJSON(br *bufio.Reader, fn func(doc []byte, line int) erro
 			if len(buf)+len(chunk) > limit {
 				return rd.fail(&DecodeError{Line: start, Err: fmt.Errorf("event larger than %d bytes", limit)})
 			}
-			i, quote := 0, -1
+			i := 0
 			for ; i < len(chunk) && depth > 0; i++ {
 				b := chunk[i]
 				switch {
@@ -142,23 +144,15 @@ func (rd *Reader) splitJSON(br *bufio.Reader, fn func(doc []byte, line int) erro
 					esc = false
 				case inStr:
 					// Most of a document's bytes are string contents:
-					// jump to the string's next quote or backslash. The
-					// next quote is found once per stretch, so a string
-					// of many escapes is still read once.
-					if quote < i {
-						quote = len(chunk)
-						if q := bytes.IndexByte(chunk[i:], '"'); q >= 0 {
-							quote = i + q
-						}
-					}
-					if e := bytes.IndexByte(chunk[i:quote], '\\'); e >= 0 {
-						i += e
+					// jump to the string's next quote or backslash.
+					i = stringStop(chunk, i)
+					switch {
+					case i == len(chunk):
+						i--
+					case chunk[i] == '\\':
 						esc = true
-					} else if quote < len(chunk) {
-						i = quote
+					default:
 						inStr = false
-					} else {
-						i = len(chunk) - 1
 					}
 				case b == '"':
 					inStr = true
@@ -201,6 +195,33 @@ func (rd *Reader) splitJSON(br *bufio.Reader, fn func(doc []byte, line int) erro
 			}
 		}
 	}
+}
+
+// stringStop returns the index of the first '"' or '\\' in b at or after
+// i, or len(b). It tests eight bytes at a time: JSON strings are mostly
+// short, too short for bytes.IndexByte's setup to pay.
+func stringStop(b []byte, i int) int {
+	const (
+		ones  = 0x0101010101010101
+		highs = 0x8080808080808080
+		quote = '"' * ones
+		slash = '\\' * ones
+	)
+	for ; i+8 <= len(b); i += 8 {
+		w := binary.LittleEndian.Uint64(b[i:])
+		q, s := w^quote, w^slash
+		// A byte of q or s is zero where w has a quote or a backslash;
+		// the lowest flagged byte is always a true one.
+		if m := ((q-ones)&^q | (s-ones)&^s) & highs; m != 0 {
+			return i + bits.TrailingZeros64(m)>>3
+		}
+	}
+	for ; i < len(b); i++ {
+		if b[i] == '"' || b[i] == '\\' {
+			return i
+		}
+	}
+	return len(b)
 }
 
 // rest checks what follows a document on the same line: only white space

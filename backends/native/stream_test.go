@@ -86,3 +86,35 @@ func TestDecoderNames(t *testing.T) {
 		}
 	}
 }
+
+// TestStringStop checks the eight-bytes-at-a-time search for a string's
+// end against a plain loop, at every start and for stops at every offset.
+func TestStringStop(t *testing.T) {
+	for n := 0; n < 40; n++ {
+		for stop := -1; stop < n; stop++ {
+			for _, c := range []byte{'"', '\\'} {
+				b := bytes.Repeat([]byte{'a'}, n)
+				for k := range b {
+					// Bytes next to the stop values, which a sloppy
+					// zero-byte test would flag.
+					b[k] = []byte{'a', '#', '!', ']', 0x80 | '"', 0}[k%6]
+				}
+				if stop >= 0 {
+					b[stop] = c
+				}
+				for i := 0; i <= n; i++ {
+					want := n
+					for k := i; k < n; k++ {
+						if b[k] == '"' || b[k] == '\\' {
+							want = k
+							break
+						}
+					}
+					if got := stringStop(b, i); got != want {
+						t.Fatalf("%q from %d: %d, want %d", b, i, got, want)
+					}
+				}
+			}
+		}
+	}
+}
