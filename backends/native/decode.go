@@ -53,6 +53,9 @@ type Decoder struct {
 	// names: an event's forty-odd names then cost a comparison each
 	// rather than a map lookup.
 	recent [256]recentName
+	// slowOnly turns decodeFast off, so that tests can compare it with
+	// the fastjson path.
+	slowOnly bool
 }
 
 // recentName is an entry of Decoder.recent.
@@ -81,6 +84,11 @@ var errNotObject = errors.New("event is not a JSON object")
 // into ev's own memory, so ev stays valid after the next Decode into
 // another Flat.
 func (d *Decoder) Decode(data []byte, format Format, ev *Flat) error {
+	ev.Reset()
+	if !d.slowOnly && d.decodeFast(data, format, ev) {
+		ev.pack()
+		return nil
+	}
 	ev.Reset()
 	v, err := d.p.ParseBytes(data)
 	if err != nil {
