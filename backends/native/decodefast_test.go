@@ -157,3 +157,54 @@ func FuzzDecodeFast(f *testing.F) {
 		}
 	})
 }
+
+// readStream reads data as Read does, with the whole-line path or (withWhole
+// false) with every document cut out by the scanner first, and renders
+// the events and errors in order.
+func readStream(data []byte, format Format, withWhole bool) string {
+	var out strings.Builder
+	rd := &Reader{Format: format, OnError: func(e *DecodeError) error {
+		fmt.Fprintf(&out, "error %v\n", e)
+		return nil
+	}}
+	emit := func(ev Event) error {
+		out.WriteString(flatString(ev.(*Flat)) + "\n")
+		return nil
+	}
+	if withWhole {
+		if err := rd.Read(bytes.NewReader(data), emit); err != nil {
+			fmt.Fprintf(&out, "stop %v\n", err)
+		}
+		return out.String()
+	}
+	var d Decoder
+	var ev Flat
+	err := rd.splitJSON(bufio.NewReaderSize(bytes.NewReader(data), 1<<20), nil, func(doc []byte, line int) error {
+		if err := d.Decode(doc, format, &ev); err != nil {
+			return rd.fail(&DecodeError{Line: line, Err: err})
+		}
+		return emit(&ev)
+	})
+	if err != nil {
+		fmt.Fprintf(&out, "stop %v\n", err)
+	}
+	return out.String()
+}
+
+// FuzzReadWholeLines: a stream reads the same, events and errors with
+// their lines, whether lines of the common shape skip the scanner or not.
+func FuzzReadWholeLines(f *testing.F) {
+	for _, s := range []string{
+		"{\"a\":1}\n{\"a\":2}\n", "{\n \"a\": \"}\"\n}\n{\"b\":[1]}\n", "[\n{\"a\":1},\n{\"a\":2}\n]\n",
+		"{\"a\":1}\nnope\n{\"a\":2}", "{\"a\":1}{\"b\":2}\n{\"c\":\"x\\\"\n}\"}\n", "\n\n  {\"a\":tru}\n{\"a\":\"\\u00e9\"}\n",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		for _, format := range []Format{FormatAuto, FormatJSON} {
+			if got, want := readStream(data, format, true), readStream(data, format, false); got != want {
+				t.Fatalf("%q:\nwhole lines:\n%s\nscanner only:\n%s", data, got, want)
+			}
+		}
+	})
+}

@@ -119,7 +119,7 @@ func MatchStream(r io.Reader, rd *Reader, rs *RuleSet, workers int, emit func(Ma
 				return add(item{line: line, ev: cloneFlat(ev.(*Flat))})
 			})
 		} else {
-			err = rd.splitJSON(br, func(doc []byte, line int) error {
+			err = rd.splitJSON(br, nil, func(doc []byte, line int) error {
 				start := len(cur.buf)
 				cur.buf = append(cur.buf, doc...)
 				return add(item{line: line, doc: cur.buf[start:len(cur.buf):len(cur.buf)]})

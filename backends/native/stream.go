@@ -62,7 +62,17 @@ func (rd *Reader) Read(r io.Reader, fn func(Event) error) error {
 	}
 	var d Decoder
 	var ev Flat
-	return rd.splitJSON(br, func(doc []byte, line int) error {
+	// A line that is one event of the common shape is decoded as it is,
+	// without first being cut out by the scanner.
+	whole := func(line []byte) (bool, error) {
+		ev.Reset()
+		if !d.decodeFast(line, format, &ev) {
+			return false, nil
+		}
+		ev.pack()
+		return true, fn(&ev)
+	}
+	return rd.splitJSON(br, whole, func(doc []byte, line int) error {
 		if err := d.Decode(doc, format, &ev); err != nil {
 			return rd.fail(&DecodeError{Line: line, Err: err})
 		}
@@ -80,7 +90,11 @@ func (rd *Reader) fail(e *DecodeError) error {
 // splitJSON cuts a stream of JSON values — one per line, concatenated and
 // pretty-printed, or the elements of one top-level array — into documents
 // without parsing them: a byte scanner tracks string state and nesting.
-func (rd *Reader) splitJSON(br *bufio.Reader, fn func(doc []byte, line int) error) error {
+//
+// whole, when not nil, is offered every complete line that starts a
+// document first; when it reports that it took the line as one event
+// (and passed it on itself), the scanner skips the line.
+func (rd *Reader) splitJSON(br *bufio.Reader, whole func(line []byte) (bool, error), fn func(doc []byte, line int) error) error {
 	limit := rd.MaxEventSize
 	if limit <= 0 {
 		limit = 64 << 20
@@ -131,8 +145,31 @@ func (rd *Reader) splitJSON(br *bufio.Reader, fn func(doc []byte, line int) erro
 			continue
 		}
 		depth, inStr, esc := 1, false, false
-		for depth > 0 {
+		// pending is a first chunk read for whole and left to the scanner.
+		var pending []byte
+		var pendingErr error
+		if whole != nil {
+			br.UnreadByte()
 			chunk, err := br.ReadSlice('\n')
+			if err == nil && len(chunk) <= limit {
+				took, ferr := whole(chunk)
+				if ferr != nil {
+					return ferr
+				}
+				if took {
+					line++
+					continue
+				}
+			}
+			pending, pendingErr = chunk[1:], err
+		}
+		for depth > 0 {
+			chunk, err := pending, pendingErr
+			if pending != nil {
+				pending = nil
+			} else {
+				chunk, err = br.ReadSlice('\n')
+			}
 			if len(buf)+len(chunk) > limit {
 				return rd.fail(&DecodeError{Line: start, Err: fmt.Errorf("event larger than %d bytes", limit)})
 			}
