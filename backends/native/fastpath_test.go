@@ -23,7 +23,7 @@ func TestMemo(t *testing.T) {
 	if m.memo == nil {
 		t.Fatal("matcher has no memo")
 	}
-	for _, f := range rs.idx.fields {
+	for _, f := range rs.wholeIndex().fields {
 		// A and B have many substrings; C's one is scanned directly.
 		if want := f.key.Name != "C"; f.memo != want {
 			t.Errorf("field %s: memo = %v, want %v", f.key.Name, f.memo, want)
@@ -83,7 +83,7 @@ func TestMemoCollision(t *testing.T) {
 	rules := append(memoFiller("A"), rule("axy", str("A", "*axy*")))
 	rs, _ := NewRuleSet(rules)
 	m := rs.NewMatcher()
-	f := &rs.idx.fields[0]
+	f := &rs.wholeIndex().fields[0]
 	if !f.memo {
 		t.Fatal("field A does not go through the memo")
 	}

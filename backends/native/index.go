@@ -83,8 +83,6 @@ type index struct {
 	free [maxSlots][]uint64
 	// always counts rules without any clause: evaluated whenever routed.
 	always int
-	// maxShort is the most short literals a field has.
-	maxShort int
 }
 
 // pickClauses returns every rule's clauses (none for a rule evaluated
@@ -98,6 +96,34 @@ func pickClauses(rules []*ir.Rule, routed map[string]bool) (clauses [][]clause, 
 		vetoes[i] = pk.ruleVetoes(r)
 	}
 	return clauses, vetoes
+}
+
+// maxShortAtoms bounds the short literals any index built from clauses
+// and vetoes has on one field: those of every rule.
+func maxShortAtoms(clauses [][]clause, vetoes []clause) int {
+	short := map[atom]bool{}
+	perField := map[string]int{}
+	count := func(a atom) {
+		if a.kind != atomExact && len(a.lit) < minLiteral && !short[a] {
+			short[a] = true
+			perField[a.field]++
+		}
+	}
+	for i, cs := range clauses {
+		for _, c := range cs {
+			for _, a := range c {
+				count(a)
+			}
+		}
+		for _, a := range vetoes[i] {
+			count(a)
+		}
+	}
+	n := 0
+	for _, c := range perField {
+		n = max(n, c)
+	}
+	return n
 }
 
 // buildIndex files the clauses and vetoes of the rules in subset, a
@@ -237,7 +263,6 @@ func buildIndex(clauses [][]clause, vetoes []clause, words int, all, subset []ui
 					fi.byPair[pr] = append(fi.byPair[pr], int32(i))
 				}
 			}
-			idx.maxShort = max(idx.maxShort, len(fb.short))
 		}
 		if len(fb.exact) > 0 {
 			fi.exact = fb.exact

@@ -270,6 +270,9 @@ func TestBucketIndex(t *testing.T) {
 	}
 	fast, _ := NewRuleSet(rules)
 	plain, _ := NewRuleSet(rules, WithoutPrefilter())
+	if fast.whole != nil {
+		t.Fatal("the whole index was built before any event needed it")
+	}
 	tests := []struct {
 		name      string
 		js        string
@@ -309,6 +312,18 @@ func TestBucketIndex(t *testing.T) {
 	if len(fast.buckets) != 5 || len(fast.byCand) != 3 {
 		t.Errorf("%d buckets, %d indexes; want 5 and 3", len(fast.buckets), len(fast.byCand))
 	}
+	if fast.whole != nil {
+		t.Error("the whole index was built though every event had a bucket")
+	}
+	// An array of channels routes per event, with the whole index.
+	ev := event(t, `{"Channel":["Sysmon","Security"],"EventID":[1,4688],"Image":"C:\\x\\tool5.exe","Cmd":"secret-9;"}`)
+	want := titles(plain.Match(ev, nil))
+	if got := titles(m.Match(ev, nil)); !slices.Equal(got, want) || len(want) != 2 {
+		t.Errorf("array routing values: prefiltered %q, plain %q (want two matches)", got, want)
+	}
+	if fast.whole == nil {
+		t.Error("an event without a bucket did not use the whole index")
+	}
 }
 
 // TestPairScan checks the pair-filtered substring scan at the edges of a
@@ -322,7 +337,7 @@ func TestPairScan(t *testing.T) {
 		rule("xyz1", str("A", "*xyz1*")),
 	}
 	fast, _ := NewRuleSet(rules)
-	if gi := fast.idx.fields[0].grams[atomContains]; gi == nil || gi.pairs == nil {
+	if gi := fast.wholeIndex().fields[0].grams[atomContains]; gi == nil || gi.pairs == nil {
 		t.Fatal("the substring index does not use the pair filter")
 	}
 	tests := []struct {
@@ -364,7 +379,7 @@ func TestStridedScan(t *testing.T) {
 	}
 	fast, _ := NewRuleSet(rules)
 	plain, _ := NewRuleSet(rules, WithoutPrefilter())
-	if gi := fast.idx.fields[0].grams[atomContains]; gi == nil || gi.stride != gramStride {
+	if gi := fast.wholeIndex().fields[0].grams[atomContains]; gi == nil || gi.stride != gramStride {
 		t.Fatal("the index of long substrings is not strided")
 	}
 	m, pm := fast.NewMatcher(), plain.NewMatcher()
@@ -396,7 +411,7 @@ func TestWideSubstrings(t *testing.T) {
 		rule("ascii", str("CommandLine", "*powershell*")),
 	}
 	fast, _ := NewRuleSet(rules)
-	if f := fast.idx.fields[0]; f.grams[wideSlot] == nil || len(f.grams[wideSlot].lits) != 2 {
+	if f := fast.wholeIndex().fields[0]; f.grams[wideSlot] == nil || len(f.grams[wideSlot].lits) != 2 {
 		t.Fatalf("non-ASCII substrings are not in the wide index")
 	}
 	tests := []struct {

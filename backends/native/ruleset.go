@@ -49,12 +49,17 @@ type RuleSet struct {
 	words  int
 	all    []uint64
 	routes []route
-	idx    *index // nil without prefilters
-	// clauses holds every rule's clauses, and vetoes the vetoes of the
-	// rules without any, to build the index of a routing bucket (nil
-	// without the field index).
+	// clauses holds every rule's clauses, and vetoes their vetoes, to
+	// build the index of a routing bucket (nil without the field index).
 	clauses [][]clause
 	vetoes  []clause
+	// maxShort bounds the short literals of a field in any index.
+	maxShort int
+	// whole is the index of every rule, for events that no bucket
+	// serves; built on first use (wholeIndex), since buckets serve nearly
+	// all events and it costs a tenth of a second for the corpus.
+	whole     *index
+	wholeOnce sync.Once
 	// buckets caches, per combination of routing values, the candidates
 	// and an index of their clauses alone, shared by all Matchers.
 	bmu     sync.Mutex
@@ -112,7 +117,7 @@ func (rs *RuleSet) Stats() Stats {
 	}
 	st.Routed = popcount(routed)
 	st.Always = len(rs.progs)
-	if idx := rs.idx; idx != nil {
+	if idx := rs.wholeIndex(); idx != nil {
 		st.Always = idx.always
 		st.IndexFields = len(idx.fields)
 		for _, f := range idx.fields {
@@ -173,12 +178,24 @@ func NewRuleSet(rules []*ir.Rule, opts ...Option) (*RuleSet, diag.List) {
 	}
 	if !cfg.noIndex {
 		rs.clauses, rs.vetoes = pickClauses(kept, routed)
-		rs.idx = buildIndex(rs.clauses, rs.vetoes, rs.words, rs.all, rs.all)
+		rs.maxShort = maxShortAtoms(rs.clauses, rs.vetoes)
 	}
 	rs.buckets = map[string]*routing{}
 	rs.byCand = map[string]*index{}
 	rs.pool.New = func() any { return rs.NewMatcher() }
 	return rs, diags
+}
+
+// wholeIndex returns the index of every rule (nil without the field
+// index), building it on first use.
+func (rs *RuleSet) wholeIndex() *index {
+	if rs.clauses == nil {
+		return nil
+	}
+	rs.wholeOnce.Do(func() {
+		rs.whole = buildIndex(rs.clauses, rs.vetoes, rs.words, rs.all, rs.all)
+	})
+	return rs.whole
 }
 
 // Programs returns the compiled rules in input order (failed rules left out).
@@ -367,8 +384,8 @@ func (rs *RuleSet) NewMatcher() *Matcher {
 		m.hit[s] = make([]uint64, rs.words)
 	}
 	m.spare.cand = make([]uint64, rs.words)
-	if rs.idx != nil {
-		m.stamp = make([]uint32, rs.idx.maxShort)
+	if rs.clauses != nil {
+		m.stamp = make([]uint32, rs.maxShort)
 		m.memo = newMemo()
 	}
 	return m
@@ -442,7 +459,7 @@ func (m *Matcher) routing(ev Event) *routing {
 	}
 	r := &m.spare
 	m.route(ev, r)
-	m.useIndex(r, rs.idx)
+	m.useIndex(r, rs.wholeIndex())
 	return r
 }
 
@@ -457,7 +474,7 @@ func (m *Matcher) bucket(ev Event) *routing {
 	}
 	r := &routing{cand: make([]uint64, rs.words)}
 	m.route(ev, r)
-	idx := rs.idx
+	var idx *index
 	if rs.clauses != nil {
 		ck := string(unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(r.cand))), 8*len(r.cand)))
 		if own, ok := rs.byCand[ck]; ok {
@@ -465,6 +482,8 @@ func (m *Matcher) bucket(ev Event) *routing {
 		} else if len(rs.byCand) < maxBuckets {
 			idx = buildIndex(rs.clauses, rs.vetoes, rs.words, rs.all, r.cand)
 			rs.byCand[ck] = idx
+		} else {
+			idx = rs.wholeIndex()
 		}
 	}
 	m.useIndex(r, idx)

@@ -21,7 +21,7 @@ func TestSkipScan(t *testing.T) {
 	if d.HasErrors() {
 		t.Fatal(d)
 	}
-	gi := rs.idx.fields[0].grams[atomContains]
+	gi := rs.wholeIndex().fields[0].grams[atomContains]
 	if gi == nil || gi.skip == nil {
 		t.Fatal("keyword index does not skip")
 	}
