@@ -1,6 +1,9 @@
 package native
 
 import (
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/sigc-dev/sigc/ir"
@@ -49,4 +52,17 @@ func mustCompile(tb testing.TB, r *ir.Rule) *Program {
 		tb.Fatalf("compile %s: %v", r.Title, d)
 	}
 	return p
+}
+
+// regressionFiles lists the corpus's regression event files (*.json).
+func regressionFiles(tb testing.TB) []string {
+	var out []string
+	dir := filepath.Join(corpusDir(tb), "regression_data")
+	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && strings.HasSuffix(p, ".json") {
+			out = append(out, p)
+		}
+		return nil
+	})
+	return out
 }

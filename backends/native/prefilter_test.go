@@ -3,7 +3,6 @@ package native
 import (
 	"fmt"
 	"os"
-	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
@@ -31,23 +30,17 @@ func TestPrefilterEquivalence(t *testing.T) {
 
 	_, bench := loadBench(t)
 	events := append([]*Flat(nil), bench...)
-	dir := filepath.Join(corpusDir(t), "regression_data")
-	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
-		if err != nil || !strings.HasSuffix(p, ".json") {
-			return nil
-		}
+	for _, p := range regressionFiles(t) {
 		f, err := os.Open(p)
 		if err != nil {
-			t.Error(err)
-			return nil
+			t.Fatal(err)
 		}
-		defer f.Close()
 		ReadEvents(f, FormatAuto, func(ev Event) error {
 			events = append(events, cloneFlat(ev.(*Flat)))
 			return nil
 		})
-		return nil
-	})
+		f.Close()
+	}
 	if len(events) <= len(bench) {
 		t.Fatal("no regression events read")
 	}
