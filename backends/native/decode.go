@@ -160,13 +160,7 @@ func (d *Decoder) scalar(ev *Flat, v *fastjson.Value) Value {
 	case fastjson.TypeNumber:
 		start := len(ev.arena)
 		ev.arena = v.MarshalTo(ev.arena)
-		raw := unsafe.String(unsafe.SliceData(ev.arena[start:]), len(ev.arena)-start)
-		c := sigrt.CanonicalNumber(raw)
-		if c != raw {
-			// The event's text must hold what keywords search (Flat.packed).
-			c = ev.intern([]byte(c))
-		}
-		return Value{Kind: KindNumber, Str: c}
+		return ev.number(unsafe.String(unsafe.SliceData(ev.arena[start:]), len(ev.arena)-start))
 	case fastjson.TypeTrue:
 		return Value{Kind: KindBool, Str: ev.intern(trueText)}
 	case fastjson.TypeFalse:
@@ -279,6 +273,17 @@ func recentSlot(nm []byte) int {
 	}
 	h := uint32(n) | uint32(nm[0])<<8 | uint32(nm[n-1])<<16 | uint32(nm[n/2])<<24
 	return int((h * 0x9E3779B1) >> 24)
+}
+
+// number returns the number value of raw, a number's text as written and
+// already in the arena, with its canonical text (interned too when it
+// differs: the event's text must hold what keywords search, Flat.packed).
+func (f *Flat) number(raw string) Value {
+	c := sigrt.CanonicalNumber(raw)
+	if c != raw {
+		c = f.intern([]byte(c))
+	}
+	return Value{Kind: KindNumber, Str: c}
 }
 
 // pack marks the event packed, when every scalar's text was interned

@@ -1,9 +1,5 @@
 package native
 
-import (
-	sigrt "github.com/sigc-dev/sigc/backends/internal/rt"
-)
-
 // decodeFast is Decode for the common shape of an event: one JSON object
 // of strings, plain integers, booleans, nulls and nested objects, read in
 // one pass straight into ev. It reports false, leaving ev to be reset,
@@ -181,13 +177,7 @@ func (p *fastParser) integer() bool {
 		}
 	}
 	ev := p.ev
-	// As Decoder.scalar: the text as written, then its canonical form.
-	raw := ev.intern(p.b[start:p.i])
-	c := sigrt.CanonicalNumber(raw)
-	if c != raw {
-		c = ev.intern([]byte(c))
-	}
-	p.d.set(ev, p.d.path, Value{Kind: KindNumber, Str: c})
+	p.d.set(ev, p.d.path, ev.number(ev.intern(p.b[start:p.i])))
 	return true
 }
 

@@ -42,20 +42,9 @@ func flatString(f *Flat) string {
 	var b strings.Builder
 	for i := 0; i < f.Len(); i++ {
 		name, v := f.At(i)
-		fmt.Fprintf(&b, "%q=%s ", name, valueString(v))
+		fmt.Fprintf(&b, "%q=%s ", name, render(v, true))
 	}
 	return b.String()
-}
-
-func valueString(v Value) string {
-	if v.Kind != KindArray {
-		return fmt.Sprintf("%d:%q", v.Kind, v.Str)
-	}
-	var parts []string
-	for _, e := range v.Elems {
-		parts = append(parts, valueString(e))
-	}
-	return "[" + strings.Join(parts, ",") + "]"
 }
 
 // TestDecodeFast checks the one-pass decoder against the fastjson path on

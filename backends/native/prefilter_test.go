@@ -350,11 +350,24 @@ func TestPairScan(t *testing.T) {
 		{"é-xyz1-kit", []string{"kit", "xyz1"}},
 		{"xyz", nil},
 	}
-	m := fast.NewMatcher()
-	for _, tt := range tests {
-		ev := NewFlat(map[string]any{"A": tt.val})
-		if got := titles(m.Match(ev, nil)); !slices.Equal(got, tt.want) {
-			t.Errorf("%q: matched %q, want %q", tt.val, got, tt.want)
+	expectTitles(t, fast, "A", tests)
+}
+
+// titleCase is a value of one field and the rules it must match.
+type titleCase = struct {
+	val  string
+	want []string
+}
+
+// expectTitles matches an event of one field per case and checks the
+// rules it matched.
+func expectTitles(t *testing.T, rs *RuleSet, field string, cases []titleCase) {
+	t.Helper()
+	m := rs.NewMatcher()
+	for _, tc := range cases {
+		ev := NewFlat(map[string]any{field: tc.val})
+		if got := titles(m.Match(ev, nil)); !slices.Equal(got, tc.want) {
+			t.Errorf("%s=%q: matched %q, want %q", field, tc.val, got, tc.want)
 		}
 	}
 }
@@ -417,11 +430,5 @@ func TestWideSubstrings(t *testing.T) {
 		{"é powershell \U0001F600", []string{"emoji", "ascii"}},
 		{"plain", nil},
 	}
-	m := fast.NewMatcher()
-	for _, tt := range tests {
-		ev := NewFlat(map[string]any{"CommandLine": tt.val})
-		if got := titles(m.Match(ev, nil)); !slices.Equal(got, tt.want) {
-			t.Errorf("%q: matched %q, want %q", tt.val, got, tt.want)
-		}
-	}
+	expectTitles(t, fast, "CommandLine", tests)
 }

@@ -75,7 +75,7 @@ func readAll(tb testing.TB, path string, format Format) []map[string]string {
 				continue
 			}
 			// Values are only valid during the callback: copy them.
-			m[strings.Clone(name)] = strings.Clone(render(v))
+			m[strings.Clone(name)] = strings.Clone(render(v, false))
 		}
 		out = append(out, m)
 		return nil
@@ -86,13 +86,18 @@ func readAll(tb testing.TB, path string, format Format) []map[string]string {
 	return out
 }
 
-func render(v Value) string {
+// render renders a value's text, arrays element by element; kinds adds
+// each scalar's kind.
+func render(v Value, kinds bool) string {
 	if v.Kind != KindArray {
+		if kinds {
+			return fmt.Sprintf("%d:%q", v.Kind, v.Str)
+		}
 		return v.Str
 	}
 	var parts []string
 	for _, e := range v.Elems {
-		parts = append(parts, render(e))
+		parts = append(parts, render(e, kinds))
 	}
 	return "[" + strings.Join(parts, ",") + "]"
 }
