@@ -333,10 +333,7 @@ func TestPairScan(t *testing.T) {
 	if gi := fast.wholeIndex().fields[0].grams[atomContains]; gi == nil || gi.pairs == nil {
 		t.Fatal("the substring index does not use the pair filter")
 	}
-	tests := []struct {
-		val  string
-		want []string
-	}{
+	tests := []titleCase{
 		{"kit", []string{"kit"}},
 		{"akit", []string{"kit"}},
 		{"KI", nil},
@@ -420,10 +417,7 @@ func TestWideSubstrings(t *testing.T) {
 	if f := fast.wholeIndex().fields[0]; f.grams[wideSlot] == nil || len(f.grams[wideSlot].lits) != 2 {
 		t.Fatalf("non-ASCII substrings are not in the wide index")
 	}
-	tests := []struct {
-		val  string
-		want []string
-	}{
+	tests := []titleCase{
 		{"run \U0001F600 now", []string{"emoji"}},
 		{"РOWERSHELL -c", []string{"cyrillic"}},
 		{"PowerShell -c", []string{"ascii"}},
