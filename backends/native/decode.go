@@ -84,9 +84,7 @@ var errNotObject = errors.New("event is not a JSON object")
 // into ev's own memory, so ev stays valid after the next Decode into
 // another Flat.
 func (d *Decoder) Decode(data []byte, format Format, ev *Flat) error {
-	ev.Reset()
-	if !d.slowOnly && d.decodeFast(data, format, ev) {
-		ev.pack()
+	if d.tryFast(data, format, ev) {
 		return nil
 	}
 	ev.Reset()
@@ -109,6 +107,17 @@ func (d *Decoder) Decode(data []byte, format Format, ev *Flat) error {
 	d.object(ev, o)
 	ev.pack()
 	return nil
+}
+
+// tryFast decodes data into ev (reset first) with decodeFast, reporting
+// whether it could.
+func (d *Decoder) tryFast(data []byte, format Format, ev *Flat) bool {
+	ev.Reset()
+	if d.slowOnly || !d.decodeFast(data, format, ev) {
+		return false
+	}
+	ev.pack()
+	return true
 }
 
 // object adds every member of o under d.path (a dotted prefix).

@@ -65,11 +65,9 @@ func (rd *Reader) Read(r io.Reader, fn func(Event) error) error {
 	// A line that is one event of the common shape is decoded as it is,
 	// without first being cut out by the scanner.
 	whole := func(line []byte) (bool, error) {
-		ev.Reset()
-		if !d.decodeFast(line, format, &ev) {
+		if !d.tryFast(line, format, &ev) {
 			return false, nil
 		}
-		ev.pack()
 		return true, fn(&ev)
 	}
 	return rd.splitJSON(br, whole, func(doc []byte, line int) error {
