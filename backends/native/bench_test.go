@@ -270,8 +270,8 @@ func TestMemory(t *testing.T) {
 
 // TestMatchAllocationFree checks that, once every routing bucket has been
 // seen, matching the 20,000 benchmark events allocates nothing at all:
-// not per event, and not amortised (the memo's room is allocated with the
-// Matcher).
+// not per event, and not amortised (a field's memo table is allocated whole
+// when the field is first scanned).
 func TestMatchAllocationFree(t *testing.T) {
 	if testing.Short() {
 		t.Skip("matches 20,000 events")

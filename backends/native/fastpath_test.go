@@ -45,14 +45,129 @@ func TestMemo(t *testing.T) {
 			}
 		}
 	}
-	remembered := 0
-	for _, e := range m.memo.sets {
-		if e.f != nil {
-			remembered++
+	if remembered(m) == 0 {
+		t.Error("no value was remembered")
+	}
+}
+
+// remembered counts the entries of all of m's memo tables.
+func remembered(m *Matcher) int {
+	n := 0
+	for _, fm := range m.memo.fields {
+		if fm == nil {
+			continue
+		}
+		for _, e := range fm.ents {
+			if e.klen > 0 {
+				n++
+			}
 		}
 	}
-	if remembered == 0 {
-		t.Error("no value was remembered")
+	return n
+}
+
+// onlyMemo returns m's one memo table, failing the test unless there is
+// exactly one.
+func onlyMemo(t *testing.T, m *Matcher) *fieldMemo {
+	t.Helper()
+	var out []*fieldMemo
+	for _, fm := range m.memo.fields {
+		if fm != nil {
+			out = append(out, fm)
+		}
+	}
+	if len(out) != 1 {
+		t.Fatalf("matcher has %d memo tables, want 1", len(out))
+	}
+	return out[0]
+}
+
+// TestMemoGenerations fills a memo whose slabs hold a few values only, so
+// that generations turn over many times: entries of lapsed generations
+// must never answer, and every answer stays exact.
+func TestMemoGenerations(t *testing.T) {
+	saved := memoSmall
+	memoSmall = memoSize{sets: 4, keyBytes: 300, posts: 8}
+	defer func() { memoSmall = saved }()
+	rules := append(memoFiller("A"), rule("needle", str("A", "*needle*")))
+	rs, _ := NewRuleSet(rules)
+	m := rs.NewMatcher()
+	var values []string
+	for i := range 64 {
+		v := fmt.Sprintf("%03d-%s", i, strings.Repeat("x", 60+i))
+		if i%3 == 0 {
+			v += "needle"
+		}
+		values = append(values, v)
+	}
+	for round := range 8 {
+		for i := range values {
+			// Each value twice in a row (remembered on its second
+			// sighting), then an earlier one again.
+			for _, v := range []string{values[i], values[i], values[(i*7+round)%len(values)]} {
+				got := titles(m.Match(NewFlat(map[string]any{"A": v}), nil))
+				if want := strings.Contains(v, "needle"); slices.Equal(got, []string{"needle"}) != want {
+					t.Fatalf("round %d, %s: matched %q, want a match: %v", round, v, got, want)
+				}
+			}
+		}
+	}
+	if fm := onlyMemo(t, m); fm.gen < 10 {
+		t.Errorf("the memo went through %d generations, want many: the test does not exercise lapsing", fm.gen)
+	}
+}
+
+// TestMemoLapsed builds the case the generation check exists for: an
+// entry whose generation lapsed while its key bytes survived in the
+// reused slab, under postings another value has since written there.
+// Slabs hold one 12-byte key, so every remembered value but the first
+// starts a generation: "needle-xxxxx" is remembered in slab 0, "f1..." in
+// slab 1, and then "n" in slab 0 again, over the first byte of the key
+// (the same byte) and the first posting (its own, rule "n"). The lapsed
+// entry must not answer for "needle-xxxxx" with rule "n".
+func TestMemoLapsed(t *testing.T) {
+	saved := memoSmall
+	memoSmall = memoSize{sets: 1024, keyBytes: 12, posts: 64}
+	defer func() { memoSmall = saved }()
+	rules := append(memoFiller("A"), rule("needle", str("A", "*needle*")), rule("n", str("A", "n")))
+	rs, _ := NewRuleSet(rules)
+	m := rs.NewMatcher()
+	check := func(v string, want ...string) {
+		t.Helper()
+		if got := titles(m.Match(NewFlat(map[string]any{"A": v}), nil)); !slices.Equal(got, want) {
+			t.Fatalf("%s: matched %q, want %q", v, got, want)
+		}
+	}
+	for _, v := range []string{"needle-xxxxx", "f1-yyyyyyyyy", "n"} {
+		want := map[string][]string{"needle-xxxxx": {"needle"}, "n": {"n"}}[v]
+		check(v, want...)
+		check(v, want...)
+	}
+	if fm := onlyMemo(t, m); fm.gen != 4 {
+		t.Fatalf("memo at generation %d, want 4: the test no longer builds its case", fm.gen)
+	}
+	check("needle-xxxxx", "needle")
+}
+
+// TestMemoRest checks that a field whose values never repeat stops being
+// looked up after its first judged window, and that its answers stay
+// exact while the memo rests.
+func TestMemoRest(t *testing.T) {
+	rules := append(memoFiller("A"), rule("needle", str("A", "*needle*")))
+	rs, _ := NewRuleSet(rules)
+	m := rs.NewMatcher()
+	for i := range (memoWarm + 2) * memoWindow {
+		v := fmt.Sprintf("value-%d", i)
+		if i%5 == 0 {
+			v += "-needle"
+		}
+		got := titles(m.Match(NewFlat(map[string]any{"A": v}), nil))
+		if want := i%5 == 0; slices.Equal(got, []string{"needle"}) != want {
+			t.Fatalf("%s: matched %q, want a match: %v", v, got, want)
+		}
+	}
+	if fm := onlyMemo(t, m); fm.rest == 0 {
+		t.Error("the memo of a field whose values never repeat is still looked up")
 	}
 }
 
@@ -87,7 +202,7 @@ func TestMemoCollision(t *testing.T) {
 	if !f.memo {
 		t.Fatal("field A does not go through the memo")
 	}
-	if memoHash(f, hit) != memoHash(f, miss) {
+	if memoHash(hit) != memoHash(miss) {
 		t.Fatal("the test values do not collide: pick bytes the hash does not sample")
 	}
 	for round := range 6 {

@@ -4,6 +4,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/sigc-dev/sigc/ir"
@@ -48,8 +49,9 @@ type fieldIndex struct {
 	// values skip the short search.
 	asciiShort bool
 	// memo says values are looked up in the Matcher's memo first
-	// (worthMemo).
+	// (worthMemo), in the table numbered memoID.
 	memo   bool
+	memoID int32
 	short1 [4]uint64
 	short2 *[1 << 10]uint64
 	// byPair lists the substrings of two or more bytes by their first
@@ -130,7 +132,7 @@ func maxShortAtoms(clauses [][]clause, vetoes []clause) int {
 // bitset over rules. free and always describe every rule, so that an
 // index built for the candidates of one routing bucket filters them
 // exactly as the whole index would.
-func buildIndex(clauses [][]clause, vetoes []clause, words int, all, subset []uint64) *index {
+func buildIndex(clauses [][]clause, vetoes []clause, words int, all, subset []uint64, memoIDs *atomic.Int32) *index {
 	idx := &index{}
 	for s := range idx.free {
 		idx.free[s] = append([]uint64(nil), all...)
@@ -281,7 +283,9 @@ func buildIndex(clauses [][]clause, vetoes []clause, words int, all, subset []ui
 				fi.grams[k] = newGramIndex(kind, lits, fb.list[k], count)
 			}
 		}
-		fi.memo = fi.worthMemo()
+		if fi.memo = fi.worthMemo(); fi.memo {
+			fi.memoID = memoIDs.Add(1) - 1
+		}
 		idx.fields = append(idx.fields, fi)
 	}
 	return idx
@@ -431,21 +435,26 @@ func (m *Matcher) scanValue(f *fieldIndex, v Value) {
 // memoLits is the fewest literals a field's prefixes, suffixes and
 // substrings must number for its values to go through the memo.
 //
-// Why: a memo probe reads two cache lines that are rarely warm (the
-// entry, the key), while a field with only whole values is answered by
-// one hash lookup (often skipped by its length), and a few literals by a
-// scan of a few nanoseconds; the memo pays where a scan is long.
-const memoLits = 64
+// Why: a memo probe reads three cache lines that are rarely warm (the
+// entry, the key, the postings), while a field with only whole values is
+// answered by one hash lookup (often skipped by its length); from a few
+// literals on, a scan costs more. Measured on the benchmark events: 8 and
+// 1 the same, 64 (where only images and command lines went through the
+// memo) 4% slower.
+const memoLits = 8
 
 // worthMemo reports whether a scan of f costs enough to remember.
-func (f *fieldIndex) worthMemo() bool {
+func (f *fieldIndex) worthMemo() bool { return f.lits() >= memoLits }
+
+// lits counts the short literals, prefixes, suffixes and substrings of f.
+func (f *fieldIndex) lits() int {
 	n := len(f.short)
 	for _, gi := range f.grams {
 		if gi != nil {
 			n += len(gi.lits)
 		}
 	}
-	return n >= memoLits
+	return n
 }
 
 // mayEqual reports whether a value of n bytes may fold to a key of

@@ -5,6 +5,7 @@ import (
 	"math/bits"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"unsafe"
 
 	"github.com/sigc-dev/sigc/ir"
@@ -36,9 +37,9 @@ import (
 // up front (Flat.prefetch), keyword literals are searched in all of its
 // text at once, and its fields are walked front to back, each looked up
 // in a small table of the bucket's indexed fields (fieldtab.go). A
-// Matcher remembers the postings of values it has scanned before (memo.go)
-// in fields with many literals, since most values of an event stream
-// recur; the decoder notes whether an event is all ASCII, which spares
+// Matcher remembers the postings of values it has scanned before (memo.go),
+// in one table per field, since most values of an event stream recur; a
+// field whose values do not recur stops being looked up; the decoder notes whether an event is all ASCII, which spares
 // the per-value checks that decide how to fold.
 //
 // Both filters are conservative: they never drop a rule that could match.
@@ -67,7 +68,9 @@ type RuleSet struct {
 	// byCand holds the bucket indexes by candidate set: routing values
 	// that differ in text only ("1", "01") share one index.
 	byCand map[string]*index
-	pool   sync.Pool
+	// memoIDs numbers the memo tables of field indexes (fieldIndex.memoID).
+	memoIDs atomic.Int32
+	pool    sync.Pool
 }
 
 // route is one routing field: the rules that do not require it, and for
@@ -193,7 +196,7 @@ func (rs *RuleSet) wholeIndex() *index {
 		return nil
 	}
 	rs.wholeOnce.Do(func() {
-		rs.whole = buildIndex(rs.clauses, rs.vetoes, rs.words, rs.all, rs.all)
+		rs.whole = buildIndex(rs.clauses, rs.vetoes, rs.words, rs.all, rs.all, &rs.memoIDs)
 	})
 	return rs.whole
 }
@@ -386,7 +389,7 @@ func (rs *RuleSet) NewMatcher() *Matcher {
 	m.spare.cand = make([]uint64, rs.words)
 	if rs.clauses != nil {
 		m.stamp = make([]uint32, rs.maxShort)
-		m.memo = newMemo()
+		m.memo = &memo{}
 	}
 	return m
 }
@@ -480,7 +483,7 @@ func (m *Matcher) bucket(ev Event) *routing {
 		if own, ok := rs.byCand[ck]; ok {
 			idx = own
 		} else if len(rs.byCand) < maxBuckets {
-			idx = buildIndex(rs.clauses, rs.vetoes, rs.words, rs.all, r.cand)
+			idx = buildIndex(rs.clauses, rs.vetoes, rs.words, rs.all, r.cand, &rs.memoIDs)
 			rs.byCand[ck] = idx
 		} else {
 			idx = rs.wholeIndex()
