@@ -78,13 +78,36 @@ const maxAnchored = 24
 type picker struct {
 	routed map[string]bool
 	freq   map[string]int
+	// enum marks fields whose whole values look like an enumeration
+	// (enumField).
+	enum map[string]bool
 }
+
+// An enumeration field is one that at least enumRules rules test for
+// whole values, all of them drawn from at most enumValues values, in a
+// rule set of at least enumMinRules rules: IntegrityLevel (High, System,
+// Medium, ...), Initiated (true, false), EventType (SetValue, ...).
+//
+// Why: a whole-value atom is normally the most selective kind, but each
+// value of such a field holds in a large share of events (a third of
+// process creations run at High or System), so a clause on it lets the
+// rule through on those events; any anchored literal or substring of the
+// rule does better. A rule set of a few rules (a rule's own plan) says
+// nothing about which fields are enumerations.
+const (
+	enumRules    = 4
+	enumValues   = 8
+	enumMinRules = 64
+)
 
 // newPicker returns a picker for rules, with routed fields left out.
 func newPicker(rules []*ir.Rule, routed map[string]bool) *picker {
-	pk := &picker{routed: routed, freq: map[string]int{}}
+	pk := &picker{routed: routed, freq: map[string]int{}, enum: map[string]bool{}}
+	values := map[string]map[string]bool{}
+	testers := map[string]int{}
 	for _, r := range rules {
 		seen := map[string]bool{}
+		tested := map[string]bool{}
 		for _, q := range r.Queries {
 			ir.Walk(q.Expr, func(e ir.Expr) bool {
 				if m, ok := e.(*ir.Match); ok {
@@ -94,10 +117,27 @@ func newPicker(rules []*ir.Rule, routed map[string]bool) *picker {
 							seen[a.lit] = true
 							pk.freq[a.lit]++
 						}
+						if a.kind == atomExact {
+							if values[a.field] == nil {
+								values[a.field] = map[string]bool{}
+							}
+							values[a.field][a.lit] = true
+							if !tested[a.field] {
+								tested[a.field] = true
+								testers[a.field]++
+							}
+						}
 					}
 				}
 				return true
 			})
+		}
+	}
+	if len(rules) >= enumMinRules {
+		for f, vs := range values {
+			if testers[f] >= enumRules && len(vs) <= enumValues {
+				pk.enum[f] = true
+			}
 		}
 	}
 	return pk
@@ -111,6 +151,8 @@ func (pk *picker) score(a atom) int {
 	n := min(len(a.lit), maxLiteral)
 	s := n
 	switch {
+	case a.kind == atomExact && pk.enum[a.field]:
+		s = n - 8
 	case a.kind == atomExact:
 		s = 24 + 2*n
 	case n < minLiteral:

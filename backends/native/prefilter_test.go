@@ -250,6 +250,39 @@ func TestPickerFrequency(t *testing.T) {
 	}
 }
 
+// TestPickerEnumeration: in a large rule set, a whole value of a field
+// that many rules test with a handful of values (IntegrityLevel) scores
+// below the rule's anchored literal; on its own, or when the field's
+// values are many, a rule keeps the whole value.
+func TestPickerEnumeration(t *testing.T) {
+	r := rule("wusa", and(str("IntegrityLevel", "High"), str("CommandLine", `C:\Windows\wusa.exe*`)))
+	set := func(vals ...string) []*ir.Rule {
+		out := []*ir.Rule{r}
+		for i := range enumMinRules {
+			out = append(out, rule(fmt.Sprint(i), and(str("IntegrityLevel", vals[i%len(vals)]), str("Image", fmt.Sprintf(`*\tool%d.exe`, i)))))
+		}
+		return out
+	}
+	many := make([]string, 2*enumValues)
+	for i := range many {
+		many[i] = fmt.Sprint("level", i)
+	}
+	for _, tt := range []struct {
+		name  string
+		rules []*ir.Rule
+		want  string
+	}{
+		{"alone", []*ir.Rule{r}, `IntegrityLevel exact "high"`},
+		{"enumeration", set("High", "System", "Medium", "Low"), `CommandLine prefix "c:\\windows\\wusa.exe"`},
+		{"many values", set(many...), `IntegrityLevel exact "high"`},
+	} {
+		cs := newPicker(tt.rules, nil).ruleClauses(r)
+		if len(cs) == 0 || clauseKey(cs[0]) != tt.want {
+			t.Errorf("%s: best clause %v, want %s", tt.name, cs, tt.want)
+		}
+	}
+}
+
 // TestBucketIndex checks the per-bucket field indexes: a bucket's index
 // holds only its candidates' fields (a Sysmon event does not search the
 // keyword literals of Security rules), buckets whose routing values
