@@ -4,6 +4,7 @@ import (
 	"math/bits"
 	"regexp/syntax"
 	"sort"
+	"strings"
 
 	"github.com/sigc-dev/sigc/ir"
 )
@@ -436,7 +437,8 @@ func regexLiterals(v ir.Regex) ([]string, bool) {
 		}
 		lits[i] = truncated(atom{kind: atomContains, lit: l}).lit
 	}
-	return lits, true
+	// Texts that differ only before the kept end are one literal.
+	return dedupeSorted(lits), true
 }
 
 // maxRegexAlts bounds the alternatives taken from one regex; a wider
@@ -467,34 +469,165 @@ func reqLits(re *syntax.Regexp) ([]string, bool) {
 		var bestLits []string
 		bestScore := -1
 		consider := func(l []string) {
+			if l = minimalSet(l); len(l) == 0 {
+				return
+			}
 			s := 1 << 20
 			for _, x := range l {
-				s = min(s, len(x))
+				s = min(s, len(x), maxLiteral)
 			}
-			if s > bestScore {
+			// Longer texts first (up to what the index keeps), then
+			// fewer of them.
+			if s = s*(maxExactSet+1) - len(l); s > bestScore {
 				bestLits, bestScore = l, s
 			}
 		}
-		var run []rune
+		// window holds the exact sets of the latest parts: every run of
+		// them is a candidate, their product being the texts it matches
+		// ("c:\windows\" then (?:system32|syswow64) gives both whole
+		// paths); the oldest parts give way when it grows too wide.
+		var window [][]string
 		for _, s := range re.Sub {
-			if s.Op == syntax.OpLiteral {
-				run = append(run, s.Rune...)
+			set, ok := exactSet(s)
+			if !ok {
+				window = window[:0]
+				if l, ok := reqLits(s); ok {
+					consider(l)
+				}
 				continue
 			}
-			if len(run) > 0 {
-				consider([]string{foldString(string(run))})
-				run = run[:0]
+			window = append(window, set)
+			for {
+				if p, ok := products(window); ok {
+					consider(p)
+					break
+				}
+				window = window[1:]
 			}
-			if l, ok := reqLits(s); ok {
-				consider(l)
-			}
-		}
-		if len(run) > 0 {
-			consider([]string{foldString(string(run))})
 		}
 		return bestLits, bestScore >= 0
 	}
 	return nil, false
+}
+
+// products returns the product of sets in order, or false when it holds
+// more than maxExactSet texts.
+func products(sets [][]string) ([]string, bool) {
+	var out []string
+	for _, set := range sets {
+		var ok bool
+		if out, ok = product(out, set); !ok {
+			return nil, false
+		}
+	}
+	return out, true
+}
+
+// maxExactSet bounds the texts of an exact set; past it, a regex part is
+// treated as inexact. maxExactClass bounds the characters of a class
+// taken as an exact set: quotes (['"]) multiply the texts by two, while
+// \s or \d would multiply them by five or ten for texts no rarer.
+const (
+	maxExactSet   = 16
+	maxExactClass = 3
+)
+
+// exactSet returns the folded texts that re matches, when they are few:
+// a literal, a small character class ([\'"]), an alternation or
+// concatenation of such, an optional one (which adds the empty text).
+func exactSet(re *syntax.Regexp) ([]string, bool) {
+	switch re.Op {
+	case syntax.OpLiteral:
+		return []string{foldString(string(re.Rune))}, true
+	case syntax.OpEmptyMatch:
+		return []string{""}, true
+	case syntax.OpCapture:
+		return exactSet(re.Sub[0])
+	case syntax.OpCharClass:
+		var out []string
+		for i := 0; i+1 < len(re.Rune); i += 2 {
+			for r := re.Rune[i]; r <= re.Rune[i+1]; r++ {
+				out = append(out, foldString(string(r)))
+				if len(out) > 2*maxExactClass {
+					return nil, false
+				}
+			}
+		}
+		// Counted after folding: (?i)s is the class [Ss], one text.
+		out = dedupeSorted(out)
+		return out, len(out) > 0 && len(out) <= maxExactClass
+	case syntax.OpQuest:
+		set, ok := exactSet(re.Sub[0])
+		if !ok || len(set) == maxExactSet {
+			return nil, false
+		}
+		return dedupeSorted(append(set, "")), true
+	case syntax.OpAlternate:
+		var out []string
+		for _, sub := range re.Sub {
+			set, ok := exactSet(sub)
+			if !ok || len(out)+len(set) > maxExactSet {
+				return nil, false
+			}
+			out = append(out, set...)
+		}
+		return dedupeSorted(out), true
+	case syntax.OpConcat:
+		sets := make([][]string, 0, len(re.Sub))
+		for _, sub := range re.Sub {
+			set, ok := exactSet(sub)
+			if !ok {
+				return nil, false
+			}
+			sets = append(sets, set)
+		}
+		return products(sets)
+	}
+	return nil, false
+}
+
+// product returns every text of a followed by one of b (b itself when a
+// is nil), or false when they are more than maxExactSet.
+func product(a, b []string) ([]string, bool) {
+	if a == nil {
+		return b, true
+	}
+	if len(a)*len(b) > maxExactSet {
+		return nil, false
+	}
+	out := make([]string, 0, len(a)*len(b))
+	for _, x := range a {
+		for _, y := range b {
+			out = append(out, x+y)
+		}
+	}
+	return dedupeSorted(out), true
+}
+
+// dedupeSorted sorts texts and drops repeats.
+func dedupeSorted(texts []string) []string {
+	sort.Strings(texts)
+	return dedupe(texts)
+}
+
+// minimalSet drops the texts that contain another text of the set: a
+// value containing the longer one contains the shorter, so the set
+// without it is required just the same ('"c:\x' beside 'c:\x').
+func minimalSet(texts []string) []string {
+	var out []string
+	for i, x := range texts {
+		keep := true
+		for j, y := range texts {
+			if i != j && len(y) <= len(x) && strings.Contains(x, y) && (len(y) < len(x) || j < i) {
+				keep = false
+				break
+			}
+		}
+		if keep {
+			out = append(out, x)
+		}
+	}
+	return out
 }
 
 // regexNeeds returns needles (folded, so they also hold for a
