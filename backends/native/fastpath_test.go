@@ -300,6 +300,53 @@ func TestASCIIEvent(t *testing.T) {
 	}
 }
 
+// TestShortFirstBytes checks the search of ASCII values for short
+// substrings by their first bytes, against the pass over every byte (a
+// fifth first byte turns the search off) and the matcher without
+// prefilters: a literal behind an earlier occurrence of its first byte,
+// at either end, twice, beside a look-alike letter in a non-ASCII value.
+func TestShortFirstBytes(t *testing.T) {
+	base := []*ir.Rule{
+		rule("dash-f", str("A", "*-f*")),
+		rule("dollar", str("A", "*${*")),
+		rule("caret", str("A", "*^^*")),
+		rule("tick", str("A", "*`*")),
+		rule("look-alike", str("A", "*А*")), // Cyrillic A
+	}
+	for _, tc := range []struct {
+		name  string
+		rules []*ir.Rule
+		first string
+	}{
+		{"four first bytes", base, "-$^`"},
+		{"five first bytes", append(base[:len(base):len(base)], rule("pipe", str("A", "*|>*"))), ""},
+	} {
+		rs, _ := NewRuleSet(tc.rules)
+		plain, _ := NewRuleSet(tc.rules, WithoutPrefilter())
+		var first string
+		for _, f := range rs.wholeIndex().fields {
+			if f.key.Name == "A" {
+				first = string(f.asciiFirst)
+			}
+		}
+		if first != tc.first {
+			t.Errorf("%s: first bytes %q, want %q", tc.name, first, tc.first)
+		}
+		matched := 0
+		for _, v := range []string{"a -x -F b", "-f", "x-", "${x} and ^^", "a`b`c", "no", "-x-y-", "|> -f", "cАt -f", "^", "$"} {
+			ev := event(t, `{"A":"`+v+`"}`)
+			got, want := titles(rs.Match(ev, nil)), titles(plain.Match(ev, nil))
+			if !slices.Equal(got, want) {
+				t.Errorf("%s, %s: matched %q, want %q", tc.name, v, got, want)
+			}
+			matched += len(want)
+		}
+		if matched < 8 {
+			t.Errorf("%s: %d matches: the cases prove little", tc.name, matched)
+		}
+	}
+}
+
 // TestExactLengths checks that whole-value atoms are looked up only for
 // values that can fold to one of their lengths, folding included.
 func TestExactLengths(t *testing.T) {

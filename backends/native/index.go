@@ -1,6 +1,7 @@
 package native
 
 import (
+	"bytes"
 	"sort"
 	"strconv"
 	"strings"
@@ -46,8 +47,12 @@ type fieldIndex struct {
 	// on a hit reading byFirst, which lists substrings alone.
 	shortAnch []int32
 	// asciiShort says some short literal is ASCII; when none is, ASCII
-	// values skip the short search.
+	// values skip the short search. asciiFirst, when not nil, lists the
+	// first bytes of the ASCII short substrings (at most maxFirstBytes):
+	// an ASCII value is searched for each with strings.IndexByte instead
+	// of byte by byte.
 	asciiShort bool
+	asciiFirst []byte
 	// memo says values are looked up in the Matcher's memo first
 	// (worthMemo), in the table numbered memoID.
 	memo   bool
@@ -244,6 +249,7 @@ func buildIndex(clauses [][]clause, vetoes []clause, words int, all, subset []ui
 	for _, f := range names {
 		fb := byField[f]
 		fi := fieldIndex{key: NewKey(f), any: f == "", rules: fb.rules, short: fb.short}
+		fi.asciiFirst = firstBytes(fb.short)
 		if len(fb.short) > 0 {
 			fi.byFirst = new([256][]int32)
 			for i, a := range fb.short {
@@ -362,11 +368,38 @@ func (f *fieldIndex) onlySkip() *gramIndex {
 	return gi
 }
 
+// maxFirstBytes bounds the first bytes of ASCII short substrings that an
+// ASCII value is searched for one by one (fieldIndex.asciiFirst).
+//
+// Why: a command line's short literals are mostly look-alike letters of
+// homoglyph rules, which no ASCII value holds, and a few ASCII ones ("-f",
+// "${", "^^", "`"); a search for each of their first bytes runs many
+// bytes at a time, where the pass over every byte cost a tenth of the
+// field's scan.
+const maxFirstBytes = 4
+
+// firstBytes returns the distinct first bytes of the ASCII substrings
+// among short, or nil when there are none or more than maxFirstBytes.
+func firstBytes(short []shortAtom) []byte {
+	var out []byte
+	for _, a := range short {
+		if a.kind != atomContains || !isASCII(a.lit) || bytes.IndexByte(out, a.lit[0]) >= 0 {
+			continue
+		}
+		if len(out) == maxFirstBytes {
+			return nil
+		}
+		out = append(out, a.lit[0])
+	}
+	return out
+}
+
 // scanShort finds the short literals of f in the folded value s: the
 // anchored ones at its ends, the substrings in one pass that compares
 // literals only where the byte or byte pair there is one, posting each
-// literal once.
-func (m *Matcher) scanShort(f *fieldIndex, s string) {
+// literal once. An ASCII value (ascii) holds ASCII literals only, which
+// are found by their first bytes when f lists them.
+func (m *Matcher) scanShort(f *fieldIndex, s string, ascii bool) {
 	for _, id := range f.shortAnch {
 		a := &f.short[id]
 		if (a.kind == atomPrefix && strings.HasPrefix(s, a.lit)) ||
@@ -382,16 +415,35 @@ func (m *Matcher) scanShort(f *fieldIndex, s string) {
 		clear(m.stamp)
 		m.gen = 1
 	}
-	short2 := f.short2
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if f.short1[c/64]&(1<<(c%64)) != 0 {
-			m.postShort(f, f.byFirst[c], s[i:])
-		}
-		if short2 != nil && i+1 < len(s) {
-			if pr := uint16(c) | uint16(s[i+1])<<8; short2[pr>>6]&(1<<(pr&63)) != 0 {
-				m.postShort(f, f.byPair[pr], s[i:])
+	if ascii && f.asciiFirst != nil {
+		for _, c := range f.asciiFirst {
+			for i := 0; i < len(s); i++ {
+				j := strings.IndexByte(s[i:], c)
+				if j < 0 {
+					break
+				}
+				i += j
+				m.shortAt(f, s, i)
 			}
+		}
+		return
+	}
+	for i := range len(s) {
+		m.shortAt(f, s, i)
+	}
+}
+
+// shortAt posts the short substrings of f that start at position i of s:
+// a one-byte literal there, and those of two or more bytes that begin
+// with the pair there.
+func (m *Matcher) shortAt(f *fieldIndex, s string, i int) {
+	c := s[i]
+	if f.short1[c/64]&(1<<(c%64)) != 0 {
+		m.postShort(f, f.byFirst[c], s[i:])
+	}
+	if f.short2 != nil && i+1 < len(s) {
+		if pr := uint16(c) | uint16(s[i+1])<<8; f.short2[pr>>6]&(1<<(pr&63)) != 0 {
+			m.postShort(f, f.byPair[pr], s[i:])
 		}
 	}
 }
@@ -488,7 +540,7 @@ func (m *Matcher) scanString(f *fieldIndex, s string) {
 				}
 			}
 			if short {
-				m.scanShort(f, fs)
+				m.scanShort(f, fs, ascii)
 			}
 		}
 	}
