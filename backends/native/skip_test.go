@@ -64,7 +64,8 @@ func TestSkipScan(t *testing.T) {
 // suffix set that matches as the tests do.
 func TestSuffixSet(t *testing.T) {
 	r := rule("sfx", or(str("Image", `*.exe`), str("Image", `*.scr`), str("Image", `*\calc.com`),
-		str("Image", `*\evil.dll`), str("Image", `*\Programs\tools\payload.bin`), str("Image", `*k`)))
+		str("Image", `*\evil.dll`), str("Image", `*\Programs\tools\payload.bin`), str("Image", `*k`),
+		str("Image", `*\kworker.bat`), str("Image", `*\ssworker.bat`), str("Image", `*\xworker.bat`)))
 	p := mustCompile(t, r)
 	if _, ok := p.queries[0].(fieldNode).p.(*suffixSetPred); !ok {
 		t.Fatalf("compiled to %T, want a suffix set", p.queries[0])
@@ -88,6 +89,14 @@ func TestSuffixSet(t *testing.T) {
 		{"notepad.ex\u00e9", false},
 		{"", false},
 		{`C:\Windows\notepad.exe.txt`, false},
+		// Three literals share the tail key "rker.bat"; only the bytes
+		// before it tell them apart, and a rune that folds to ASCII there
+		// spans more bytes than its fold.
+		{`C:\x\KWORKER.bat`, true},
+		{`C:\x\yworker.bat`, false},
+		{"C:\\x\\\u212aworker.bat", true},
+		{"C:\\x\\\u017f\u017fworker.bat", true}, // LONG S folds to s
+		{"C:\\x\\\u017fxworker.bat", false},
 	}
 	for _, tt := range tests {
 		ev := &Flat{}

@@ -75,12 +75,41 @@ func (p *suffixSetPred) test(s string) bool {
 			buf[i] = lowerASCII[c]
 		}
 		for _, q := range p.byTail[string(buf[:k])] {
-			if q.test(s) {
+			if headMatch(s, q, k) {
 				return true
 			}
 		}
 	}
 	return false
+}
+
+// headMatch is q.test(s) for a value whose last k bytes, all ASCII, fold
+// to q's last k: only the n-k bytes before them (n = len(q.lit)) are
+// compared. Why: literals that share their tail key share it with the
+// value too ("\\svchost.exe", "\\dllhost.exe" and four more under
+// "host.exe"), and comparing each from the value's end re-read those k
+// bytes before the first difference.
+//
+// When those n-k bytes are ASCII, a match is byte for byte: a rune that
+// folds to an ASCII letter (KELVIN SIGN) takes more bytes than its fold,
+// so it would push the match's start before them, and the literal's
+// bytes would then number more than n. Otherwise the slow way decides.
+func headMatch(s string, q suffixPred, k int) bool {
+	n := len(q.lit)
+	if len(s) < n {
+		return false
+	}
+	head := s[len(s)-n : len(s)-k]
+	for i := 0; i < len(head); i++ {
+		c := head[i]
+		if c >= utf8.RuneSelf {
+			return q.test(s)
+		}
+		if lowerASCII[c] != q.lit[i] {
+			return false
+		}
+	}
+	return true
 }
 
 func (p *suffixSetPred) testAll(s string) bool {
