@@ -294,10 +294,13 @@ func (f *fixture) loadEvents(path string) string {
 // Per-engine evaluation of the first n events; each returns the match
 // count.
 
-func (f *fixture) runSigc(m *native.Matcher, n int) int {
+func (f *fixture) runSigc(m *native.Matcher, n int) int { return f.runSigcRange(m, 0, n) }
+
+// runSigcRange evaluates events lo to hi-1 with sigc.
+func (f *fixture) runSigcRange(m *native.Matcher, lo, hi int) int {
 	matches := 0
 	var dst []*native.Program
-	for _, ev := range f.flat[:n] {
+	for _, ev := range f.flat[lo:hi] {
 		dst = m.Match(ev, dst[:0])
 		matches += len(dst)
 	}
@@ -318,9 +321,13 @@ func (f *fixture) runSigmaGo(n int) int {
 	return matches
 }
 
-func (f *fixture) runGSRE(n int) int {
+func (f *fixture) runGSRE(n int) int { return f.runGSRERange(0, n) }
+
+// runGSRERange evaluates events lo to hi-1 with go-sigma-rule-engine.
+func (f *fixture) runGSRERange(lo, hi int) int {
 	matches := 0
-	for i, ev := range f.gev[:n] {
+	for i := lo; i < hi; i++ {
+		ev := f.gev[i]
 		for _, g := range f.gsreGroups {
 			if !g.gate.Match(f.flat[i]) {
 				continue
@@ -402,6 +409,54 @@ func BenchmarkGoSigmaRuleEngine(b *testing.B) {
 	f := load(b)
 	timeEngine(b, min(gsreEvents, len(f.gev)), f.runGSRE)
 }
+
+// BenchmarkInterleaved times sigc and go-sigma-rule-engine in alternating
+// slices of one run, so that both see the same machine: on a shared host
+// whose speed drifts by a factor of two within minutes, two benchmarks run
+// one after the other can give any ratio. One op is a pass of sigc over
+// all events in interleaveSlices slices, each followed or preceded (the
+// order alternates) by go-sigma-rule-engine on its slice of the first
+// gsreEvents events. It reports each engine's events/s and their ratio.
+func BenchmarkInterleaved(b *testing.B) {
+	f := load(b)
+	m := f.sigc.NewMatcher()
+	f.runSigc(m, len(f.flat))
+	f.runGSRE(min(warmup, len(f.gev)))
+	ns, ng := len(f.flat), min(gsreEvents, len(f.gev))
+	var ts, tg time.Duration
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		for k := range interleaveSlices {
+			sigc := func() {
+				t0 := time.Now()
+				f.runSigcRange(m, k*ns/interleaveSlices, (k+1)*ns/interleaveSlices)
+				ts += time.Since(t0)
+			}
+			other := func() {
+				t0 := time.Now()
+				f.runGSRERange(k*ng/interleaveSlices, (k+1)*ng/interleaveSlices)
+				tg += time.Since(t0)
+			}
+			if (i+k)%2 == 0 {
+				sigc()
+				other()
+			} else {
+				other()
+				sigc()
+			}
+		}
+	}
+	rs := float64(b.N*ns) / ts.Seconds()
+	rg := float64(b.N*ng) / tg.Seconds()
+	b.ReportMetric(rs, "sigc-events/s")
+	b.ReportMetric(rg, "gsre-events/s")
+	b.ReportMetric(rs/rg, "ratio")
+}
+
+// interleaveSlices is how many slices BenchmarkInterleaved cuts each
+// engine's events into.
+const interleaveSlices = 20
 
 // TestCompareCounts prints how many rules each engine loaded and how many
 // matches each produced (informational: the engines differ in semantics).
