@@ -107,7 +107,6 @@ func newFieldMemo(sz memoSize) *fieldMemo {
 		ents: make([]memoEntry, 2*sz.sets),
 		mask: uint64(sz.sets - 1),
 		door: make([]uint32, memoDoor),
-		gen:  2,
 	}
 	for g := range fm.keys {
 		fm.keys[g] = make([]byte, sz.keyBytes)
