@@ -79,8 +79,7 @@ const maxAnchored = 24
 type picker struct {
 	routed map[string]bool
 	freq   map[string]int
-	// enum marks fields whose whole values look like an enumeration
-	// (enumField).
+	// enum marks the enumeration fields (see enumRules).
 	enum map[string]bool
 }
 
