@@ -455,15 +455,7 @@ func reqLits(re *syntax.Regexp) ([]string, bool) {
 			return reqLits(re.Sub[0])
 		}
 	case syntax.OpAlternate:
-		var out []string
-		for _, s := range re.Sub {
-			l, ok := reqLits(s)
-			if !ok || len(out)+len(l) > maxRegexAlts {
-				return nil, false
-			}
-			out = append(out, l...)
-		}
-		return out, true
+		return unionOf(re.Sub, reqLits, maxRegexAlts)
 	case syntax.OpConcat:
 		var bestLits []string
 		bestScore := -1
@@ -507,6 +499,20 @@ func reqLits(re *syntax.Regexp) ([]string, bool) {
 		return bestLits, bestScore >= 0
 	}
 	return nil, false
+}
+
+// unionOf returns the texts f finds for each of subs, all together, or
+// false when f finds none for one of them or they number more than limit.
+func unionOf(subs []*syntax.Regexp, f func(*syntax.Regexp) ([]string, bool), limit int) ([]string, bool) {
+	var out []string
+	for _, sub := range subs {
+		l, ok := f(sub)
+		if !ok || len(out)+len(l) > limit {
+			return nil, false
+		}
+		out = append(out, l...)
+	}
+	return out, true
 }
 
 // products returns the product of sets in order, or false when it holds
@@ -562,13 +568,9 @@ func exactSet(re *syntax.Regexp) ([]string, bool) {
 		}
 		return dedupeSorted(append(set, "")), true
 	case syntax.OpAlternate:
-		var out []string
-		for _, sub := range re.Sub {
-			set, ok := exactSet(sub)
-			if !ok || len(out)+len(set) > maxExactSet {
-				return nil, false
-			}
-			out = append(out, set...)
+		out, ok := unionOf(re.Sub, exactSet, maxExactSet)
+		if !ok {
+			return nil, false
 		}
 		return dedupeSorted(out), true
 	case syntax.OpConcat:
