@@ -64,11 +64,13 @@ type recentName struct {
 	ok bool
 }
 
-// name is an interned field name with its hash: field names repeat across
-// events, so they are allocated and hashed once per Decoder.
+// name is an interned field name with its hash and number (fieldID):
+// field names repeat across events, so they are allocated, hashed and
+// numbered once per Decoder.
 type name struct {
-	s string
-	h uint64
+	s  string
+	h  uint64
+	id uint16
 }
 
 // maxNames bounds the name table against hostile inputs with ever-new keys;
@@ -241,7 +243,7 @@ func (d *Decoder) winLeaf(ev *Flat, v *fastjson.Value) {
 // set adds a field named by the bytes of nm.
 func (d *Decoder) set(ev *Flat, nm []byte, v Value) {
 	n := d.name2(ev, nm)
-	ev.setHashed(n.s, n.h, v)
+	ev.setHashed(n.s, n.h, n.id, v)
 }
 
 func (d *Decoder) name(k string) name {
@@ -267,6 +269,7 @@ func (d *Decoder) name2(ev *Flat, nm []byte) name {
 	s := string(nm)
 	n := name{s: s, h: maphash.String(seed, s)}
 	if len(d.names) < maxNames {
+		n.id = fieldID(s)
 		d.names[s] = n
 		*r = recentName{n, true}
 	}
@@ -314,8 +317,9 @@ func (f *Flat) intern(b []byte) string {
 	return unsafe.String(unsafe.SliceData(f.arena[start:]), len(b))
 }
 
-// setHashed is Set with the name's hash already known.
-func (f *Flat) setHashed(name string, h uint64, v Value) {
+// setHashed is Set with the name's hash and number (0: none) already
+// known.
+func (f *Flat) setHashed(name string, h uint64, id uint16, v Value) {
 	if 2*(len(f.fields)+1) > len(f.index) {
 		f.grow()
 	}
@@ -328,7 +332,7 @@ func (f *Flat) setHashed(name string, h uint64, v Value) {
 			return
 		}
 	}
-	f.fields = append(f.fields, field{Name: name, hash: h})
+	f.fields = append(f.fields, field{Name: name, hash: h, id: id})
 	f.store(&f.fields[len(f.fields)-1], v)
 	f.index[i] = int32(len(f.fields))
 }

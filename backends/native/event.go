@@ -106,6 +106,9 @@ type field struct {
 	// for a scalar.
 	elems int32
 	kind  Kind
+	// id is the name's number (fieldID), 0 when it has none: fields set
+	// by hand (Flat.Set) are looked up by hash.
+	id uint16
 }
 
 // Flat is the pre-decoded event the decoders produce: fields in insertion
@@ -202,7 +205,7 @@ func (f *Flat) Lookup(name string) (Value, bool) { return f.Get(NewKey(name)) }
 // then holds an array of both (any-element semantics).
 func (f *Flat) Set(name string, v Value) {
 	f.packed, f.ascii = false, false
-	f.setHashed(name, maphash.String(seed, name), v)
+	f.setHashed(name, maphash.String(seed, name), 0, v)
 }
 
 // merge combines two values of one field into an array. An object marker

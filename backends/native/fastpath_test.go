@@ -434,3 +434,41 @@ func TestRegexNeeds(t *testing.T) {
 		}
 	}
 }
+
+// TestFieldIDs checks the numbered-name path of the field lookup against
+// the hashed one: a decoded event's fields carry their names' numbers and
+// one built by hand carries none, and both match alike, as does a field
+// whose name was first numbered after the bucket that serves it was made.
+func TestFieldIDs(t *testing.T) {
+	if a, b := fieldID("TestFieldIDs.a"), fieldID("TestFieldIDs.b"); a == 0 || b == 0 || a == b || fieldID("TestFieldIDs.a") != a {
+		t.Fatalf("numbers %d, %d: want distinct, stable, non-zero", a, b)
+	}
+	rules := append(memoFiller("A"), rule("calc", str("A", `*\calc.exe`)), rule("b", str("B", "*x*")))
+	rs, _ := NewRuleSet(rules)
+	m := rs.NewMatcher()
+	for _, tc := range []struct {
+		js   string
+		want []string
+	}{
+		{`{"A":"C:\\calc.exe","B":"y"}`, []string{"calc"}},
+		{`{"A":"C:\\calc.exe","B":"x"}`, []string{"calc", "b"}},
+		{`{"NewFieldIDsName":"calc.exe","A":"calc","B":"x"}`, []string{"b"}},
+	} {
+		decoded := event(t, tc.js)
+		byHand := NewFlat(map[string]any{})
+		for i := range decoded.Len() {
+			n, v := decoded.At(i)
+			byHand.Set(n, v)
+		}
+		for i := range decoded.fields {
+			if decoded.fields[i].id == 0 || byHand.fields[i].id != 0 {
+				t.Fatalf("%s: field %s numbered %d decoded, %d by hand", tc.js, decoded.fields[i].Name, decoded.fields[i].id, byHand.fields[i].id)
+			}
+		}
+		for _, ev := range []*Flat{decoded, byHand} {
+			if got := titles(m.Match(ev, nil)); !slices.Equal(got, tc.want) {
+				t.Errorf("%s: matched %q, want %q", tc.js, got, tc.want)
+			}
+		}
+	}
+}

@@ -1,7 +1,8 @@
 package native
 
 // fieldTab finds the indexed fields of a routing bucket by the hash a
-// Flat stores with every field name.
+// Flat stores with every field name; fields that carry their name's
+// number (fieldid.go) are found by it instead, without the table.
 //
 // Why: looking the bucket's fields up one by one (Flat.Get) hops through
 // the event's hash index to a field and then to its bytes, each a likely
@@ -71,7 +72,15 @@ func (m *Matcher) filterFlat(fl *Flat, rt *routing) {
 	}
 	for i := range fl.fields {
 		f := &fl.fields[i]
-		if fi := rt.tab.find(f.hash, f.Name); fi >= 0 {
+		fi := int32(-1)
+		if id := int(f.id); id == 0 {
+			fi = rt.tab.find(f.hash, f.Name)
+		} else if id < len(rt.byID) {
+			// Every indexed name was numbered when the bucket was made,
+			// so a number past the table is not indexed.
+			fi = rt.byID[id]
+		}
+		if fi >= 0 {
 			m.scanValue(&idx.fields[fi], fl.value(f))
 		}
 	}

@@ -252,7 +252,7 @@ func cloneFlat(f *Flat) *Flat {
 	out := &Flat{}
 	for i := range f.fields {
 		fl := &f.fields[i]
-		out.setHashed(out.intern([]byte(fl.Name)), fl.hash, cloneValue(f.value(fl), out))
+		out.setHashed(out.intern([]byte(fl.Name)), fl.hash, fl.id, cloneValue(f.value(fl), out))
 	}
 	out.pack()
 	return out

@@ -364,9 +364,12 @@ type routing struct {
 	// fields lists the fields of idx that some candidate has atoms on.
 	fields []int32
 	// tab finds those fields by name hash, for a Flat event read in one
-	// pass in field order; kw is the keyword pseudo-field among them.
-	tab fieldTab
-	kw  *fieldIndex
+	// pass in field order, and byID by name number (fieldID; -1: not
+	// indexed) for decoded fields, which carry it; kw is the keyword
+	// pseudo-field among them.
+	tab  fieldTab
+	byID []int32
+	kw   *fieldIndex
 }
 
 // maxRouted bounds the routing cache; past it (an input with ever-new
@@ -508,6 +511,19 @@ func (m *Matcher) useIndex(r *routing, idx *index) {
 		}
 	}
 	r.tab, r.kw = newFieldTab(idx, r.fields)
+	r.byID = r.byID[:0]
+	for _, fi := range r.fields {
+		f := &idx.fields[fi]
+		if f.any {
+			continue
+		}
+		if id := int(fieldID(f.key.Name)); id != 0 {
+			for len(r.byID) <= id {
+				r.byID = append(r.byID, -1)
+			}
+			r.byID[id] = fi
+		}
+	}
 }
 
 // route computes the routing outcome for ev into r.
