@@ -266,6 +266,24 @@ func TestMemory(t *testing.T) {
 	if used > 100e6 {
 		t.Errorf("RuleSet uses %d bytes, budget 100 MB", used)
 	}
+	// Matching builds each routing bucket's index, and a Matcher its memo
+	// tables: the budget holds for the RuleSet and one Matcher once the
+	// benchmark events have been through them.
+	if _, err := os.Stat(filepath.Join(filepath.Dir(corpusDir(t)), "bench")); err == nil {
+		_, events := loadBench(t)
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		m := rs.NewMatcher()
+		warm(m, events)
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		grown := int64(after.HeapAlloc) - int64(before.HeapAlloc)
+		t.Logf("after matching %d events: buckets and one Matcher %.1f MB more, %.1f MB in all", len(events), float64(grown)/1e6, float64(used+grown)/1e6)
+		if used+grown > 100e6 {
+			t.Errorf("RuleSet and Matcher use %d bytes after matching, budget 100 MB", used+grown)
+		}
+		runtime.KeepAlive(m)
+	}
 	runtime.KeepAlive(rs)
 }
 
