@@ -12,8 +12,9 @@ import (
 //
 // Why process-wide: decoders and rule sets are made independently (one
 // decoder per goroutine, any number of rule sets), and a number must mean
-// the same name to both. Names are numbered once per decoder and once per
-// bucket, under the lock; events never take it.
+// the same name to both. A decoder numbers a name when it first meets it,
+// and an index its fields when it is built, under the lock; matching
+// never takes it.
 var fieldIDs struct {
 	mu  sync.Mutex
 	ids map[string]uint16

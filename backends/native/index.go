@@ -21,6 +21,8 @@ import (
 // where slot vetoSlot marks a veto (see clause.go).
 type fieldIndex struct {
 	key Key
+	// id is the field name's number (fieldID), 0 when it has none.
+	id uint16
 	// any marks the keyword pseudo-field: every value of the event.
 	any bool
 	// rules is the bitset of the rules with an atom here; a field none of
@@ -248,7 +250,7 @@ func buildIndex(clauses [][]clause, vetoes []clause, words int, all, subset []ui
 	}
 	for _, f := range names {
 		fb := byField[f]
-		fi := fieldIndex{key: NewKey(f), any: f == "", rules: fb.rules, short: fb.short}
+		fi := fieldIndex{key: NewKey(f), any: f == "", rules: fb.rules, short: fb.short, id: fieldID(f)}
 		fi.asciiFirst = firstBytes(fb.short)
 		if len(fb.short) > 0 {
 			fi.byFirst = new([256][]int32)

@@ -517,7 +517,7 @@ func (m *Matcher) useIndex(r *routing, idx *index) {
 		if f.any {
 			continue
 		}
-		if id := int(fieldID(f.key.Name)); id != 0 {
+		if id := int(f.id); id != 0 {
 			for len(r.byID) <= id {
 				r.byID = append(r.byID, -1)
 			}
