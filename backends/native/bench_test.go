@@ -22,13 +22,22 @@ import (
 // back to synthetic rules.
 var corpusRules func(tb testing.TB) []*ir.Rule
 
-// benchEventsPath is the shared benchmark input.
+// benchEventsPath is the shared benchmark input; without it the test or
+// benchmark is skipped.
 func benchEventsPath(tb testing.TB) string {
-	p := filepath.Join(filepath.Dir(corpusDir(tb)), "bench", "windows-events-20k.jsonl.gz")
-	if _, err := os.Stat(p); err != nil {
+	p, err := benchEventsFile(tb)
+	if err != nil {
 		tb.Skipf("benchmark events not found: %v", err)
 	}
 	return p
+}
+
+// benchEventsFile returns the shared benchmark input's path, and an error
+// when it is absent.
+func benchEventsFile(tb testing.TB) (string, error) {
+	p := filepath.Join(filepath.Dir(corpusDir(tb)), "bench", "windows-events-20k.jsonl.gz")
+	_, err := os.Stat(p)
+	return p, err
 }
 
 var benchData struct {
@@ -269,7 +278,7 @@ func TestMemory(t *testing.T) {
 	// Matching builds each routing bucket's index, and a Matcher its memo
 	// tables: the budget holds for the RuleSet and one Matcher once the
 	// benchmark events have been through them.
-	if _, err := os.Stat(filepath.Join(filepath.Dir(corpusDir(t)), "bench")); err == nil {
+	if _, err := benchEventsFile(t); err == nil {
 		_, events := loadBench(t)
 		runtime.GC()
 		runtime.ReadMemStats(&before)

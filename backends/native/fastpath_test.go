@@ -240,10 +240,7 @@ func TestKeywordEventText(t *testing.T) {
 		if !ev.packed {
 			t.Fatalf("%s: decoded event is not packed", js)
 		}
-		got, want := titles(rs.Match(ev, nil)), titles(plain.Match(ev, nil))
-		if !slices.Equal(got, want) {
-			t.Errorf("%s: matched %q, want %q", js, got, want)
-		}
+		samePlain(t, js, rs, plain, ev)
 	}
 	// Set clears packed: the event's text no longer holds every value.
 	ev := event(t, `{"A":"x"}`)
@@ -285,11 +282,7 @@ func TestASCIIEvent(t *testing.T) {
 		if ev.ascii != tc.ascii {
 			t.Errorf("%s: ascii = %v, want %v", tc.js, ev.ascii, tc.ascii)
 		}
-		got, want := titles(rs.Match(ev, nil)), titles(plain.Match(ev, nil))
-		if !slices.Equal(got, want) {
-			t.Errorf("%s: matched %q, want %q", tc.js, got, want)
-		}
-		if len(want) == 0 {
+		if want := samePlain(t, tc.js, rs, plain, ev); len(want) == 0 {
 			t.Errorf("%s: matched nothing: the case proves little", tc.js)
 		}
 	}
@@ -334,12 +327,7 @@ func TestShortFirstBytes(t *testing.T) {
 		}
 		matched := 0
 		for _, v := range []string{"a -x -F b", "-f", "x-", "${x} and ^^", "a`b`c", "no", "-x-y-", "|> -f", "cАt -f", "^", "$"} {
-			ev := event(t, `{"A":"`+v+`"}`)
-			got, want := titles(rs.Match(ev, nil)), titles(plain.Match(ev, nil))
-			if !slices.Equal(got, want) {
-				t.Errorf("%s, %s: matched %q, want %q", tc.name, v, got, want)
-			}
-			matched += len(want)
+			matched += len(samePlain(t, tc.name+", "+v, rs, plain, event(t, `{"A":"`+v+`"}`)))
 		}
 		if matched < 8 {
 			t.Errorf("%s: %d matches: the cases prove little", tc.name, matched)
@@ -471,4 +459,15 @@ func TestFieldIDs(t *testing.T) {
 			}
 		}
 	}
+}
+
+// samePlain checks that rs, with its prefilters, matches ev as plain (the
+// same rules without them) does, and returns plain's titles.
+func samePlain(t *testing.T, label string, rs, plain *RuleSet, ev Event) []string {
+	t.Helper()
+	got, want := titles(rs.Match(ev, nil)), titles(plain.Match(ev, nil))
+	if !slices.Equal(got, want) {
+		t.Errorf("%s: matched %q, want %q", label, got, want)
+	}
+	return want
 }
