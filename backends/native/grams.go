@@ -43,12 +43,12 @@ type gramIndex struct {
 	stride int
 	sizes  [numGramSizes]gramSize
 	refs   []gramRef
-	pats   []acPat
 	lits   []string
-	// blob holds the literals end to end, and posts their postings
-	// (gramRef locates both).
-	blob  string
-	posts []int32
+	// blob holds the literals end to end, and posts their postings, those
+	// of literal i at posts[postAt[i]:postAt[i+1]] (gramRef locates both).
+	blob   string
+	posts  []int32
+	postAt []uint32
 }
 
 // Gram sizes, longest first.
@@ -182,17 +182,16 @@ func newGramIndex(kind atomKind, lits []string, pats []acPat, count map[gramID]i
 		off += len(lits[i])
 	}
 	lits = packed
-	gi := &gramIndex{anchor: kind, pats: pats, lits: lits, blob: blob}
+	gi := &gramIndex{anchor: kind, lits: lits, blob: blob}
+	gi.setPostings(pats)
 	litOff := make([]uint32, len(lits))
-	postOff := make([]uint32, len(lits))
 	for i, off := 0, 0; i < len(lits); i++ {
 		litOff[i] = uint32(off)
 		off += len(lits[i])
-		postOff[i] = uint32(len(gi.posts))
-		gi.posts = append(gi.posts, pats[i].post...)
 	}
 	ref := func(id, off int) gramRef {
-		return gramRef{lit: litOff[id], post: postOff[id], nPost: uint32(len(pats[id].post)), off: int16(off), n: uint8(len(lits[id])), kind: kind}
+		at := gi.postAt[id]
+		return gramRef{lit: litOff[id], post: at, nPost: gi.postAt[id+1] - at, off: int16(off), n: uint8(len(lits[id])), kind: kind}
 	}
 	type filed struct {
 		id  gramID
@@ -332,6 +331,20 @@ func newGramIndex(kind atomKind, lits []string, pats []acPat, count map[gramID]i
 	return gi
 }
 
+// setPostings copies the postings of the index's literals, in their
+// order, into one slab.
+func (gi *gramIndex) setPostings(pats []acPat) {
+	gi.posts, gi.postAt = nil, make([]uint32, 0, len(pats)+1)
+	for _, p := range pats {
+		gi.postAt = append(gi.postAt, uint32(len(gi.posts)))
+		gi.posts = append(gi.posts, p.post...)
+	}
+	gi.postAt = append(gi.postAt, uint32(len(gi.posts)))
+}
+
+// postsOf returns the postings of literal i.
+func (gi *gramIndex) postsOf(i int) []int32 { return gi.posts[gi.postAt[i]:gi.postAt[i+1]] }
+
 func (gi *gramIndex) size(size int) *gramSize { return &gi.sizes[sizeSlot(size)] }
 
 // sizeSlot returns the index of a gram size in gramSizes.
@@ -346,7 +359,7 @@ func sizeSlot(size int) int {
 
 // bytes returns the memory the index holds.
 func (gi *gramIndex) bytes() int {
-	n := 16*len(gi.refs) + 4*len(gi.posts)
+	n := 16*len(gi.refs) + 4*len(gi.posts) + 4*len(gi.postAt)
 	if gi.pairs != nil {
 		n += 8 * len(gi.pairs)
 	}

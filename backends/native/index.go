@@ -78,8 +78,8 @@ type shortAtom struct {
 	post []int32
 }
 
-// acPat is one literal of a gram index: its postings (gramRef carries
-// its length and anchoring).
+// acPat holds one literal's postings while an index is built;
+// newGramIndex copies them into the gram index's posting slab.
 type acPat struct {
 	post []int32
 }

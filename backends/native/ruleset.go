@@ -127,7 +127,7 @@ func (rs *RuleSet) Stats() Stats {
 			st.ExactKeys += len(f.exact)
 			for _, gi := range f.grams {
 				if gi != nil {
-					st.Patterns += len(gi.pats)
+					st.Patterns += len(gi.lits)
 					st.GramBytes += gi.bytes()
 				}
 			}

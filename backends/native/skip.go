@@ -175,7 +175,7 @@ func (m *Matcher) skipVerify(gi *gramIndex, s string, e int, h uint16) {
 		}
 		lit := gi.lits[li]
 		if start+len(lit) <= len(s) && asciiEqualFoldAt(s[start:start+len(lit)], lit) {
-			m.post(gi.pats[li].post)
+			m.post(gi.postsOf(li))
 		}
 	}
 }

@@ -120,10 +120,12 @@ func TestSkipScanLong(t *testing.T) {
 		if sk == nil {
 			t.Fatalf("%q: no skip scan", lits)
 		}
-		gi := &gramIndex{skip: sk, lits: lits, pats: make([]acPat, len(lits))}
-		for i := range gi.pats {
-			gi.pats[i] = acPat{post: []int32{posting(i, 0)}}
+		gi := &gramIndex{skip: sk, lits: lits}
+		pats := make([]acPat, len(lits))
+		for i := range pats {
+			pats[i] = acPat{post: []int32{posting(i, 0)}}
 		}
+		gi.setPostings(pats)
 		m := &Matcher{}
 		m.hit[0] = make([]uint64, 1)
 		rng := uint64(1)
