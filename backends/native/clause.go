@@ -31,10 +31,26 @@ var atomKindNames = [...]string{"exact", "prefix", "suffix", "contains"}
 // non-ASCII byte (emoji, Cyrillic look-alikes): they only occur in
 // non-ASCII values, so ASCII values, nearly all of them, skip that index
 // instead of sliding its grams. numGramSlots sizes fieldIndex.grams.
+//
+// eqSlot keeps the ASCII substrings that hold a "=" with at least eight
+// bytes from it on (eqAnchor): an occurrence puts that "=" on a "=" of
+// the value, so a scan probes only where the value has one (scanEq).
 const (
 	wideSlot     = int(atomContains) + 1
-	numGramSlots = wideSlot + 1
+	eqSlot       = wideSlot + 1
+	numGramSlots = eqSlot + 1
 )
+
+// eqAnchor returns the offset of the first "=" in lit that has a gram of
+// eight bytes from it, or -1.
+func eqAnchor(lit string) int {
+	for q := 0; q+8 <= len(lit); q++ {
+		if lit[q] == '=' {
+			return q
+		}
+	}
+	return -1
+}
 
 func (k atomKind) String() string { return atomKindNames[k] }
 
@@ -397,8 +413,11 @@ func patternAtom(field string, p ir.Pattern) (atom, bool) {
 // one) or maxLiteral bytes (a substring), keeping the end
 // that stays anchored: the start of a prefix, the end of a suffix, and
 // the end of a substring, where paths and command lines are most
-// distinctive. Cutting inside a UTF-8 sequence is fine: the index
-// compares bytes of the folded value, which contains every byte substring
+// distinctive. A substring that holds a "=" with eight bytes after it
+// keeps a window with that "=" and what follows it instead
+// ("=2fb6c04c4f9" of "sha256=2fb6c04c4f95…"), so that the index finds it
+// by the "=" alone (eqSlot). Cutting inside a UTF-8 sequence is fine: the
+// index compares bytes of the folded value, which contains every byte substring
 // of the folded literal.
 func truncated(a atom) atom {
 	switch {
@@ -407,7 +426,11 @@ func truncated(a atom) atom {
 	case a.kind == atomSuffix && len(a.lit) > maxAnchored:
 		a.lit = a.lit[len(a.lit)-maxAnchored:]
 	case a.kind == atomContains && len(a.lit) > maxLiteral:
-		a.lit = a.lit[len(a.lit)-maxLiteral:]
+		start := len(a.lit) - maxLiteral
+		if q := eqAnchor(a.lit); q >= 0 {
+			start = min(q, start)
+		}
+		a.lit = a.lit[start : start+maxLiteral]
 	}
 	return a
 }

@@ -196,6 +196,8 @@ func buildIndex(clauses [][]clause, vetoes []clause, words int, all, subset []ui
 		slot := int(a.kind)
 		if a.kind == atomContains && !isASCII(a.lit) {
 			slot = wideSlot
+		} else if a.kind == atomContains && eqAnchor(a.lit) >= 0 {
+			slot = eqSlot
 		}
 		if !ok {
 			id = len(fb.list[slot])
@@ -288,7 +290,7 @@ func buildIndex(clauses [][]clause, vetoes []clause, words int, all, subset []ui
 		for k, lits := range fb.lits {
 			if len(lits) > 0 {
 				kind := atomKind(min(k, int(atomContains)))
-				fi.grams[k] = newGramIndex(kind, lits, fb.list[k], count)
+				fi.grams[k] = newGramIndex(kind, lits, fb.list[k], count, k == eqSlot)
 			}
 		}
 		if fi.memo = fi.worthMemo(); fi.memo {
@@ -364,7 +366,7 @@ func (m *Matcher) scanAll(f *fieldIndex, ev Event) {
 func (f *fieldIndex) onlySkip() *gramIndex {
 	gi := f.grams[atomContains]
 	if gi == nil || gi.skip == nil || len(f.short) > 0 || f.exact != nil ||
-		f.grams[atomPrefix] != nil || f.grams[atomSuffix] != nil || f.grams[wideSlot] != nil {
+		f.grams[atomPrefix] != nil || f.grams[atomSuffix] != nil || f.grams[wideSlot] != nil || f.grams[eqSlot] != nil {
 		return nil
 	}
 	return gi
@@ -552,6 +554,9 @@ func (m *Matcher) scanString(f *fieldIndex, s string) {
 		}
 	}
 	if gi := f.grams[wideSlot]; gi != nil && !m.isASCII(s) {
+		m.scanGrams(gi, s)
+	}
+	if gi := f.grams[eqSlot]; gi != nil {
 		m.scanGrams(gi, s)
 	}
 }

@@ -443,6 +443,58 @@ func TestStridedScan(t *testing.T) {
 	}
 }
 
+// TestEqScan checks the index of substrings with a "=" (the digests rules
+// name as "SHA256=…"): a long one keeps a window from its "=", which the
+// scan finds at every offset of values of several lengths, in either
+// case, next to bytes that a word-at-a-time search could mistake for a
+// "=" ("<" and ">" differ from it in the lowest bit), without a false
+// match for a literal with a different hex digit or an earlier "=".
+func TestEqScan(t *testing.T) {
+	var rules []*ir.Rule
+	var lits []string
+	for i := range 40 {
+		l := fmt.Sprintf("SHA256=%02X%030X", i, uint64(i)*0x9E3779B97F)
+		lits = append(lits, l)
+		rules = append(rules, rule(l, str("Hashes", "*"+l+"*")))
+	}
+	fast, _ := NewRuleSet(rules)
+	plain, _ := NewRuleSet(rules, WithoutPrefilter())
+	f := fast.wholeIndex().fields[0]
+	gi := f.grams[eqSlot]
+	if gi == nil || !gi.eq || len(gi.lits) != len(lits) || f.grams[atomContains] != nil {
+		t.Fatal(`the substrings with a "=" are not in the "=" index`)
+	}
+	if got := gi.lits[5]; got != strings.ToLower(lits[5][6:6+maxLiteral]) {
+		t.Fatalf(`a long literal kept %q, not the window from its "="`, got)
+	}
+	m, pm := fast.NewMatcher(), plain.NewMatcher()
+	for _, l := range []string{lits[0], strings.ToLower(lits[7]), lits[len(lits)-1]} {
+		for pad := range 10 {
+			for _, tail := range []string{"", ",", ",MD5=<>", "=<=>==="} {
+				v := strings.Repeat("<", pad) + l + tail
+				ev := NewFlat(map[string]any{"Hashes": v})
+				got, want := titles(m.Match(ev, nil)), titles(pm.Match(ev, nil))
+				if len(want) != 1 || !slices.Equal(got, want) {
+					t.Fatalf("%q: matched %q, want %q", v, got, want)
+				}
+			}
+		}
+	}
+	for _, v := range []string{
+		"SHA256=" + strings.Repeat("0", 32),
+		strings.Replace(lits[3], "=", "==", 1),
+		lits[3][:len(lits[3])-1] + "X",
+		"",
+		"=",
+		"=======",
+	} {
+		ev := NewFlat(map[string]any{"Hashes": v})
+		if got, want := titles(m.Match(ev, nil)), titles(pm.Match(ev, nil)); !slices.Equal(got, want) {
+			t.Errorf("%q: matched %q, want %q", v, got, want)
+		}
+	}
+}
+
 // TestWideSubstrings checks that substrings with non-ASCII bytes, kept
 // apart from a field's other literals, are found in non-ASCII values and
 // skipped for ASCII ones.
