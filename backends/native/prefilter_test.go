@@ -224,6 +224,45 @@ func TestVetoedRules(t *testing.T) {
 	}
 }
 
+// TestVetoesOnNamesAndPaths checks that a whole or anchored veto that no
+// clause searches is filed on a field of names and paths (mostly anchored
+// literals, enough for the memo), and not on one of substrings, where it
+// would be a search of its own.
+func TestVetoesOnNamesAndPaths(t *testing.T) {
+	var rules []*ir.Rule
+	for i := range memoLits {
+		rules = append(rules,
+			rule(fmt.Sprintf("tool%d", i), str("Image", fmt.Sprintf(`*\tool%d.exe`, i))),
+			rule(fmt.Sprintf("arg%d", i), contains("CommandLine", fmt.Sprintf("-arg%d", i))))
+	}
+	rules = append(rules,
+		rule("svchost-elsewhere", and(str("Image", `*\svchost.exe`), not(prefix("Image", `C:\Windows\SysWOW64\`)))),
+		rule("dump-elsewhere", and(contains("CommandLine", "procdump"), not(prefix("CommandLine", `C:\Windows\SysWOW64\`)))))
+	fast, _ := NewRuleSet(rules)
+	plain, _ := NewRuleSet(rules, WithoutPrefilter())
+	m := fast.NewMatcher()
+	for _, tc := range []struct {
+		field, val string
+		cand       int // candidates left by the filter
+	}{
+		{"Image", `C:\Windows\SysWOW64\svchost.exe`, 0},
+		{"Image", `C:\x\svchost.exe`, 1},
+		{"CommandLine", `C:\Windows\SysWOW64\procdump.exe -ma`, 1},
+		{"CommandLine", `C:\x\procdump.exe -ma`, 1},
+	} {
+		ev := NewFlat(map[string]any{tc.field: tc.val})
+		if got, want := titles(fast.Match(ev, nil)), titles(plain.Match(ev, nil)); !slices.Equal(got, want) {
+			t.Errorf("%s: prefiltered %v, plain %v", tc.val, got, want)
+		}
+		rt := m.routing(ev)
+		copy(m.cand, rt.cand)
+		m.filter(ev, rt)
+		if got := popcount(m.cand); got != tc.cand {
+			t.Errorf("%s: %d candidates after vetoes, want %d", tc.val, got, tc.cand)
+		}
+	}
+}
+
 // contains and prefix build a substring or prefix match of a literal
 // (no Sigma escapes to mind).
 func contains(field, lit string) *ir.Match {
