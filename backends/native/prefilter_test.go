@@ -215,16 +215,23 @@ func TestVetoedRules(t *testing.T) {
 		{`SYSTEM`, 1},
 		{`Ｃ:\ｘ\ｅｖｉｌ.ＥＸＥ`, 1}, // fullwidth letters do not fold to ASCII
 	} {
-		ev := NewFlat(map[string]any{"Image": tc.image})
-		if got, want := titles(fast.Match(ev, nil)), titles(plain.Match(ev, nil)); !slices.Equal(got, want) {
-			t.Errorf("%s: prefiltered %v, plain %v", tc.image, got, want)
-		}
-		rt := m.routing(ev)
-		copy(m.cand, rt.cand)
-		m.filter(ev, rt)
-		if got := popcount(m.cand); got != tc.cand {
-			t.Errorf("%s: %d candidates after vetoes, want %d", tc.image, got, tc.cand)
-		}
+		expectCandidates(t, fast, plain, m, tc.image, NewFlat(map[string]any{"Image": tc.image}), tc.cand)
+	}
+}
+
+// expectCandidates matches ev (described by name) with and without
+// prefilters, which must agree, and checks how many candidates the
+// filter of m, a Matcher of fast, leaves.
+func expectCandidates(t *testing.T, fast, plain *RuleSet, m *Matcher, name string, ev *Flat, cand int) {
+	t.Helper()
+	if got, want := titles(fast.Match(ev, nil)), titles(plain.Match(ev, nil)); !slices.Equal(got, want) {
+		t.Errorf("%s: prefiltered %v, plain %v", name, got, want)
+	}
+	rt := m.routing(ev)
+	copy(m.cand, rt.cand)
+	m.filter(ev, rt)
+	if got := popcount(m.cand); got != cand {
+		t.Errorf("%s: %d candidates after vetoes, want %d", name, got, cand)
 	}
 }
 
@@ -254,16 +261,7 @@ func TestVetoesOnNamesAndPaths(t *testing.T) {
 		{"CommandLine", `C:\Windows\SysWOW64\procdump.exe -ma`, 1},
 		{"CommandLine", `C:\x\procdump.exe -ma`, 1},
 	} {
-		ev := NewFlat(map[string]any{tc.field: tc.val})
-		if got, want := titles(fast.Match(ev, nil)), titles(plain.Match(ev, nil)); !slices.Equal(got, want) {
-			t.Errorf("%s: prefiltered %v, plain %v", tc.val, got, want)
-		}
-		rt := m.routing(ev)
-		copy(m.cand, rt.cand)
-		m.filter(ev, rt)
-		if got := popcount(m.cand); got != tc.cand {
-			t.Errorf("%s: %d candidates after vetoes, want %d", tc.val, got, tc.cand)
-		}
+		expectCandidates(t, fast, plain, m, tc.val, NewFlat(map[string]any{tc.field: tc.val}), tc.cand)
 	}
 }
 
