@@ -73,47 +73,136 @@ const numGramSizes = len(gramSizes)
 // the offsets to probe.
 //
 // The bitmap doubles as the table from a gram to the literals filed under
-// it: the literals of the grams hashing to one bit are a bucket, and a
-// set bit's bucket is found by its rank, the set bits before it (rank,
-// per bitmap word, plus a popcount in the word). A bucket may mix grams
-// that collide; verify compares each literal anyway. Why not a hash
-// table keyed by the gram: at tens of bytes per slot it held hundreds of
-// kilobytes for a field such as CommandLine, and nearly every lookup
-// missed the cache; rank and start are a few kilobytes.
+// it: the literals of the grams hashing to the bits of one bitmap word
+// are a bucket, found by the word's start in the refs, and each ref names
+// its bit. A bucket may mix grams that collide; verify compares each
+// literal anyway. Why not a hash table keyed by the gram: at tens of
+// bytes per slot it held hundreds of kilobytes for a field such as
+// CommandLine, and nearly every lookup missed the cache; the starts are
+// a few kilobytes.
 type gramSize struct {
 	bits  []uint64
 	shift uint32 // hash → bitmap bit: h >> shift
 	at    []int
-	// rank[w] counts the set bits of bits[:w]; the refs of the r-th set
-	// bit are refs[start[r]:start[r+1]].
-	rank  []uint32
-	start []uint32
+	// The refs filed under the bits of bitmap word w are
+	// refs[wstart[w]:wstart[w+1]], in the order of their bits.
+	wstart []uint32
 }
 
-// bucket returns the refs filed under bitmap bit h, which is set.
+// bucket returns the refs filed under the bitmap word of bit h, which is
+// set; verify skips those of the word's other bits (gramRef.bit).
+//
+// Why by word: a bit's own bucket took its rank in a table of per-word
+// counts and then a start in a table of per-bit offsets, two dependent
+// loads, mostly cache misses, before the refs; at about one set bit in
+// thirty-two, a word holds a bit or two, so the few refs of its other
+// bits cost less than the extra load.
 func (gs *gramSize) bucket(refs []gramRef, h uint64) []gramRef {
 	w := h >> 6
-	r := gs.rank[w] + uint32(bits.OnesCount64(gs.bits[w]&(1<<(h&63)-1)))
-	return refs[gs.start[r]:gs.start[r+1]]
+	return refs[gs.wstart[w]:gs.wstart[w+1]]
 }
 
 // gramRef is a literal filed under a gram found at offset off in it,
-// with what verify needs to place and compare it and post its rules: the
-// literal's bytes in the index's blob and its postings in the index's
-// posting slab.
+// with what verify needs to place and compare it and post its rules: its
+// first and last eight bytes (or four, or three) held in the ref, the
+// rest in the index's blob, and its postings in the index's posting slab.
 //
-// Why: a gram hit then reads the ref, the literal and the postings, three
-// loads, where going through the literal and pattern tables (string and
-// slice headers in arrays of thousands) added two more dependent loads,
-// most often cache misses. Measured in one process against the tables:
-// +2 to +4% on the benchmark events.
+// Why: a gram hit then reads the word's start, the ref and the postings,
+// dependent loads that most often miss the cache, and the literal's bytes
+// come with the ref. Going through the literal and pattern tables (string
+// and slice headers in arrays of thousands) had cost two more loads
+// (measured in one process: +2 to +4% on the benchmark events without
+// them); the literal in the blob and a bucket per bit (a rank, then a
+// start) two more again (+0.2 to +4.5%, median +2.4%, in seven runs).
 type gramRef struct {
-	lit   uint32 // offset of the literal in gramIndex.blob
-	post  uint32 // offset of its postings in gramIndex.posts
-	nPost uint32
-	off   int16
-	n     uint8 // the literal's length (at most maxAnchored)
-	kind  atomKind
+	head, tail uint64 // see newGramRefs
+	lit        uint32 // offset of the literal in gramIndex.blob
+	post       uint32 // offset of its postings in gramIndex.posts
+	nPost      uint16
+	off        int8
+	n          uint8 // the literal's length (at most maxAnchored)
+	kind       atomKind
+	bit        uint8 // the bitmap bit it is filed under, within its word
+}
+
+// maxRefPosts is the most postings one ref holds; a literal with more
+// has a ref per maxRefPosts of them.
+const maxRefPosts = 1<<16 - 1
+
+// newGramRefs returns the refs of literal l, filed under the gram at
+// offset off in it, whose bytes are at lit in the blob and whose postings
+// are posts[post:post+nPost].
+func newGramRefs(l string, kind atomKind, off int, lit, post, nPost uint32) []gramRef {
+	r := gramRef{lit: lit, off: int8(off), n: uint8(len(l)), kind: kind}
+	n := len(l)
+	switch {
+	case n >= 8:
+		r.head, r.tail = load64(l, 0), load64(l, n-8)
+	case n >= 4:
+		r.head = uint64(load32(l, 0)) | uint64(load32(l, n-4))<<32
+	default:
+		for i := n - 1; i >= 0; i-- {
+			r.head = r.head<<8 | uint64(l[i])
+		}
+	}
+	var out []gramRef
+	for {
+		r.post, r.nPost = post, uint16(min(nPost, maxRefPosts))
+		out = append(out, r)
+		if nPost <= maxRefPosts {
+			return out
+		}
+		post, nPost = post+maxRefPosts, nPost-maxRefPosts
+	}
+}
+
+// equal reports whether s, as long as the literal, folds to it (s is
+// ASCII or folded): the bytes held in the ref compare a word at a time,
+// and only a literal longer than 16 bytes reads the blob, for its middle.
+func (r *gramRef) equal(s, blob string) bool {
+	n := len(s)
+	switch {
+	case n >= 8:
+		return lower8(load64(s, 0)) == r.head && lower8(load64(s, n-8)) == r.tail &&
+			(n <= 16 || asciiEqualFoldAt(s[8:n-8], blob[r.lit+8:r.lit+uint32(n)-8]))
+	case n >= 4:
+		return uint64(lower4(load32(s, 0)))|uint64(lower4(load32(s, n-4)))<<32 == r.head
+	}
+	var w uint64
+	for i := n - 1; i >= 0; i-- {
+		w = w<<8 | uint64(lowerASCII[s[i]])
+	}
+	return w == r.head
+}
+
+// load64 and load32 read eight and four bytes of s at i, which must lie
+// within s.
+func load64(s string, i int) uint64 {
+	_ = s[i+7]
+	return *(*uint64)(unsafe.Add(unsafe.Pointer(unsafe.StringData(s)), i))
+}
+
+func load32(s string, i int) uint32 {
+	_ = s[i+3]
+	return *(*uint32)(unsafe.Add(unsafe.Pointer(unsafe.StringData(s)), i))
+}
+
+// lower8 lowers the ASCII capital letters among eight bytes and leaves
+// the others, as lowerASCII does byte by byte: with the high bits
+// cleared, adding 0x80-'A' to a byte sets its high bit when it is at
+// least 'A', and adding 0x80-'Z'-1 when it is past 'Z'; no sum carries
+// into the next byte, and bytes whose high bit was set are left alone.
+func lower8(w uint64) uint64 {
+	const hi = 0x8080808080808080
+	x := w &^ hi
+	return w | ((x+0x3f3f3f3f3f3f3f3f)&^(x+0x2525252525252525)&^w&hi)>>2
+}
+
+// lower4 is lower8 for four bytes.
+func lower4(w uint32) uint32 {
+	const hi = 0x80808080
+	x := w &^ hi
+	return w | ((x+0x3f3f3f3f)&^(x+0x25252525)&^w&hi)>>2
 }
 
 type gramID struct {
@@ -203,13 +292,13 @@ func newGramIndex(kind atomKind, lits []string, pats []acPat, count map[gramID]i
 		litOff[i] = uint32(off)
 		off += len(lits[i])
 	}
-	ref := func(id, off int) gramRef {
+	ref := func(id, off int) []gramRef {
 		at := gi.postAt[id]
-		return gramRef{lit: litOff[id], post: at, nPost: gi.postAt[id+1] - at, off: int16(off), n: uint8(len(lits[id])), kind: kind}
+		return newGramRefs(lits[id], kind, off, litOff[id], at, gi.postAt[id+1]-at)
 	}
 	type filed struct {
 		id  gramID
-		ref gramRef
+		ref []gramRef
 	}
 	var all []filed
 	nBySize := map[int]int{}
@@ -310,7 +399,11 @@ func newGramIndex(kind atomKind, lits []string, pats []acPat, count map[gramID]i
 	var ks []keyed
 	for _, f := range all {
 		si := sizeSlot(f.id.size)
-		ks = append(ks, keyed{si, gramHash(f.id.g, gi.sizes[si].shift), f.ref})
+		h := gramHash(f.id.g, gi.sizes[si].shift)
+		for _, r := range f.ref {
+			r.bit = uint8(h & 63)
+			ks = append(ks, keyed{si, h, r})
+		}
 	}
 	sort.SliceStable(ks, func(a, b int) bool {
 		if ks[a].si != ks[b].si {
@@ -324,24 +417,14 @@ func newGramIndex(kind atomKind, lits []string, pats []acPat, count map[gramID]i
 		if gs.bits == nil {
 			continue
 		}
-		gs.rank = make([]uint32, len(gs.bits))
-		n := uint32(0)
-		for w, word := range gs.bits {
-			gs.rank[w] = n
-			n += uint32(bits.OnesCount64(word))
-		}
-		gs.start = make([]uint32, 0, n+1)
-		for w, word := range gs.bits {
-			for word != 0 {
-				h := uint64(w)<<6 | uint64(bits.TrailingZeros64(word))
-				word &= word - 1
-				gs.start = append(gs.start, uint32(len(gi.refs)))
-				for ; k < len(ks) && ks[k].si == si && ks[k].h == h; k++ {
-					gi.refs = append(gi.refs, ks[k].ref)
-				}
+		gs.wstart = make([]uint32, 0, len(gs.bits)+1)
+		for w := range gs.bits {
+			gs.wstart = append(gs.wstart, uint32(len(gi.refs)))
+			for ; k < len(ks) && ks[k].si == si && ks[k].h>>6 == uint64(w); k++ {
+				gi.refs = append(gi.refs, ks[k].ref)
 			}
 		}
-		gs.start = append(gs.start, uint32(len(gi.refs)))
+		gs.wstart = append(gs.wstart, uint32(len(gi.refs)))
 	}
 	return gi
 }
@@ -374,12 +457,12 @@ func sizeSlot(size int) int {
 
 // bytes returns the memory the index holds.
 func (gi *gramIndex) bytes() int {
-	n := 16*len(gi.refs) + 4*len(gi.posts) + 4*len(gi.postAt)
+	n := int(unsafe.Sizeof(gramRef{}))*len(gi.refs) + 4*len(gi.posts) + 4*len(gi.postAt)
 	if gi.pairs != nil {
 		n += 8 * len(gi.pairs)
 	}
 	for _, gs := range gi.sizes {
-		n += 8*len(gs.bits) + 4*len(gs.rank) + 4*len(gs.start)
+		n += 8*len(gs.bits) + 4*len(gs.wstart)
 	}
 	for _, l := range gi.lits {
 		n += len(l)
@@ -446,7 +529,7 @@ func (m *Matcher) scanGrams(gi *gramIndex, s string) {
 			}
 			g := loadGram(s, i, size)
 			if h := gramHash(g, gs.shift); gs.bits[h>>6]&(1<<(h&63)) != 0 {
-				m.verify(gi, s, i, gs.bucket(gi.refs, h))
+				m.verify(gi, s, i, gs.bucket(gi.refs, h), h)
 			}
 		}
 	}
@@ -508,7 +591,7 @@ func (m *Matcher) probe(gi *gramIndex, s string, i int) {
 		}
 		g := loadGram(s, i, size)
 		if h := gramHash(g, gs.shift); gs.bits[h>>6]&(1<<(h&63)) != 0 {
-			m.verify(gi, s, i, gs.bucket(gi.refs, h))
+			m.verify(gi, s, i, gs.bucket(gi.refs, h), h)
 		}
 	}
 }
@@ -533,13 +616,13 @@ func (m *Matcher) slideAll(gi *gramIndex, s string) {
 		if i+4 <= n {
 			g := loadGram(s, i, 4)
 			if h := gramHash(g, g4.shift); g4.bits[h>>6]&(1<<(h&63)) != 0 {
-				m.verify(gi, s, i, g4.bucket(gi.refs, h))
+				m.verify(gi, s, i, g4.bucket(gi.refs, h), h)
 			}
 		}
 		if g3.bits != nil {
 			g := loadGram(s, i, 3)
 			if h := gramHash(g, g3.shift); g3.bits[h>>6]&(1<<(h&63)) != 0 {
-				m.verify(gi, s, i, g3.bucket(gi.refs, h))
+				m.verify(gi, s, i, g3.bucket(gi.refs, h), h)
 			}
 		}
 	}
@@ -555,13 +638,13 @@ func (m *Matcher) slideOne(gi *gramIndex, s string) {
 	i := 0
 	for ; i+4 <= n; i++ {
 		if h, ok := pm.has(uint64(*(*uint32)(unsafe.Add(p, i))&0xFFFFFF | gramFold&0xFFFFFF)); ok {
-			m.verify(gi, s, i, gs.bucket(gi.refs, h))
+			m.verify(gi, s, i, gs.bucket(gi.refs, h), h)
 		}
 	}
 	// The last gram has no byte after it to load with.
 	if i+3 <= n {
 		if h, ok := pm.has(gramAt(s, i, 3)); ok {
-			m.verify(gi, s, i, gs.bucket(gi.refs, h))
+			m.verify(gi, s, i, gs.bucket(gi.refs, h), h)
 		}
 	}
 }
@@ -576,7 +659,7 @@ func (m *Matcher) slideStrided(gi *gramIndex, s string) {
 	p := unsafe.Pointer(unsafe.StringData(s))
 	for i, stride := 0, gi.stride; i+8 <= len(s); i += stride {
 		if h, ok := pm.has(*(*uint64)(unsafe.Add(p, i)) | gramFold); ok {
-			m.verify(gi, s, i, gi.sizes[0].bucket(gi.refs, h))
+			m.verify(gi, s, i, gi.sizes[0].bucket(gi.refs, h), h)
 		}
 	}
 }
@@ -610,7 +693,7 @@ func (m *Matcher) scanEq(gi *gramIndex, s string) {
 				continue
 			}
 			if h, ok := pm.has(*(*uint64)(unsafe.Add(p, i)) | gramFold); ok {
-				m.verify(gi, s, i, gs.bucket(gi.refs, h))
+				m.verify(gi, s, i, gs.bucket(gi.refs, h), h)
 			}
 		}
 	}
@@ -622,14 +705,17 @@ const (
 	highBits = 0x8080808080808080
 )
 
-// verify compares the literals filed under a gram found at position i.
-func (m *Matcher) verify(gi *gramIndex, s string, i int, refs []gramRef) {
-	for _, r := range refs {
+// verify compares the literals filed under bitmap bit h, for a gram found
+// at position i; refs are those of h's word (gramSize.bucket).
+func (m *Matcher) verify(gi *gramIndex, s string, i int, refs []gramRef, h uint64) {
+	bit := uint8(h & 63)
+	for k := range refs {
+		r := &refs[k]
 		start := i - int(r.off)
 		end := start + int(r.n)
-		if start < 0 || end > len(s) ||
+		if r.bit != bit || start < 0 || end > len(s) ||
 			(r.kind == atomPrefix && start != 0) || (r.kind == atomSuffix && end != len(s)) ||
-			!asciiEqualFoldAt(s[start:end], gi.blob[r.lit:r.lit+uint32(r.n)]) {
+			!r.equal(s[start:end], gi.blob) {
 			continue
 		}
 		m.post(gi.posts[r.post : r.post+uint32(r.nPost)])
@@ -668,10 +754,10 @@ func (m *Matcher) slideTwo(gi *gramIndex, s string) int {
 	for ; i+8 <= len(s); i++ {
 		w := *(*uint64)(unsafe.Add(p, i)) | gramFold
 		if h, ok := p4.has(w & 0xFFFFFFFF); ok {
-			m.verify(gi, s, i, g4.bucket(gi.refs, h))
+			m.verify(gi, s, i, g4.bucket(gi.refs, h), h)
 		}
 		if h, ok := p3.has(w & 0xFFFFFF); ok {
-			m.verify(gi, s, i, g3.bucket(gi.refs, h))
+			m.verify(gi, s, i, g3.bucket(gi.refs, h), h)
 		}
 	}
 	return i

@@ -558,3 +558,57 @@ func TestWideSubstrings(t *testing.T) {
 	}
 	expectTitles(t, fast, "CommandLine", tests)
 }
+
+// TestGramRefEqual checks the comparison of a value with the bytes a ref
+// holds against the byte loop, for literals of every length a ref takes
+// (3 to maxAnchored) with the edge letters a and z at every position, and
+// with bytes past ASCII whose low seven bits are capitals: the literal in
+// either case, and with each byte changed to its neighbours, to its other
+// case, with bit 5 cleared and with the high bit set.
+func TestGramRefEqual(t *testing.T) {
+	texts := []string{"azbyazcxazdwazevazfuazgtazby", "ab\xe1z\xfa@[`{\xe1z\xfa@[`{\xe1z\xfa@[`{azb"}
+	for _, text := range texts {
+		for n := 3; n <= maxAnchored; n++ {
+			for from := 0; from < 3; from++ {
+				lit := text[from : from+n]
+				blob := "--" + lit + "--"
+				r := newGramRefs(lit, atomContains, 0, 2, 0, 1)[0]
+				try := func(s string) {
+					t.Helper()
+					if got, want := r.equal(s, blob), asciiEqualFoldAt(s, lit); got != want {
+						t.Fatalf("literal %q: equal(%q) = %v, want %v", lit, s, got, want)
+					}
+				}
+				try(lit)
+				try(strings.ToUpper(lit))
+				for i := range n {
+					c := lit[i]
+					for _, d := range []byte{c - 1, c + 1, c ^ 0x20, c &^ 0x20, c | 0x80, 'A', 'Z', '@', '['} {
+						b := []byte(lit)
+						b[i] = d
+						try(string(b))
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestGramRefsChunked checks that a literal with more postings than a ref
+// holds gets a ref per chunk, covering each posting once.
+func TestGramRefsChunked(t *testing.T) {
+	refs := newGramRefs("abcd", atomContains, 0, 0, 10, 2*maxRefPosts+5)
+	if len(refs) != 3 {
+		t.Fatalf("%d refs, want 3", len(refs))
+	}
+	next := uint32(10)
+	for _, r := range refs {
+		if r.post != next {
+			t.Fatalf("a ref starts at posting %d, want %d", r.post, next)
+		}
+		next += uint32(r.nPost)
+	}
+	if next != 10+2*maxRefPosts+5 {
+		t.Fatalf("the refs end at posting %d, want %d", next, 10+2*maxRefPosts+5)
+	}
+}
