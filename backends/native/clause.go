@@ -42,12 +42,10 @@ const (
 )
 
 // eqAnchor returns the offset of the first "=" in lit that has a gram of
-// eight bytes from it, or -1.
+// eight bytes from it, or -1; a later "=" has fewer bytes after it.
 func eqAnchor(lit string) int {
-	for q := 0; q+8 <= len(lit); q++ {
-		if lit[q] == '=' {
-			return q
-		}
+	if q := strings.IndexByte(lit, '='); q >= 0 && q+8 <= len(lit) {
+		return q
 	}
 	return -1
 }

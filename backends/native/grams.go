@@ -280,18 +280,15 @@ func newGramIndex(kind atomKind, lits []string, pats []acPat, count map[gramID]i
 	// literals of a bucket reads neighbouring memory.
 	blob := strings.Join(lits, "")
 	packed := make([]string, len(lits))
+	litOff := make([]uint32, len(lits))
 	for i, off := 0, 0; i < len(lits); i++ {
 		packed[i] = blob[off : off+len(lits[i])]
+		litOff[i] = uint32(off)
 		off += len(lits[i])
 	}
 	lits = packed
 	gi := &gramIndex{anchor: kind, lits: lits, blob: blob, eq: eq}
 	gi.setPostings(pats)
-	litOff := make([]uint32, len(lits))
-	for i, off := 0, 0; i < len(lits); i++ {
-		litOff[i] = uint32(off)
-		off += len(lits[i])
-	}
 	ref := func(id, off int) []gramRef {
 		at := gi.postAt[id]
 		return newGramRefs(lits[id], kind, off, litOff[id], at, gi.postAt[id+1]-at)
